@@ -1,0 +1,4 @@
+import { runAction } from '../common/run-action.js'
+import { run } from './main.js'
+
+await runAction({ name: 'resolve-env-config', main: run })

@@ -1,0 +1,19 @@
+import type { Command } from '../command.js'
+import { buildCommand } from './build.js'
+import { configCommand } from './config.js'
+import { deployCommand } from './deploy.js'
+import { detectCommand } from './detect.js'
+import { rollbackCommand } from './rollback.js'
+import { statusCommand } from './status.js'
+import { validateCommand } from './validate.js'
+
+/** Every subcommand, in the order help lists them. */
+export const commands: Command[] = [
+  validateCommand,
+  detectCommand,
+  buildCommand,
+  configCommand,
+  deployCommand,
+  rollbackCommand,
+  statusCommand
+]
