@@ -13,7 +13,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@actions/*'], message: 'core never imports the toolkit; go through src/platform' }] }
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'core never imports the toolkit; go through src/platform' }
+          ]
+        }
       ]
     }
   }

@@ -40,9 +40,19 @@ export interface ParsedArgs {
 
 /** Parameters every command takes. */
 export const globalParams: ParamSpec[] = [
-  { name: 'repo', kind: 'string', description: 'repository root holding shipline.yml', default: '.', placeholder: 'dir' },
+  {
+    name: 'repo',
+    kind: 'string',
+    description: 'repository root holding shipline.yml',
+    default: '.',
+    placeholder: 'dir'
+  },
   { name: 'json', kind: 'boolean', description: 'print machine-readable JSON instead of text' },
-  { name: 'color', kind: 'boolean', description: 'force colour on or off (default: on for a terminal outside CI)' },
+  {
+    name: 'color',
+    kind: 'boolean',
+    description: 'force colour on or off (default: on for a terminal outside CI)'
+  },
   { name: 'verbose', kind: 'boolean', description: 'print debug output and stack traces of internal errors' }
 ]
 
@@ -51,7 +61,11 @@ export const globalParams: ParamSpec[] = [
  * and `name=value` (the deploy-line form), booleans also as `--name` / `--no-name`. Lists take
  * commas (`format=deb,rpm`) or repetition.
  */
-export function parseArgs(argv: readonly string[], specs: readonly ParamSpec[], positionals: readonly PositionalSpec[] = []): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly ParamSpec[],
+  positionals: readonly PositionalSpec[] = []
+): ParsedArgs {
   const all = [...specs, ...globalParams]
   const byName = new Map<string, ParamSpec>()
   for (const spec of all) for (const n of [spec.name, ...(spec.aliases ?? [])]) byName.set(n, spec)
@@ -76,7 +90,13 @@ export function parseArgs(argv: readonly string[], specs: readonly ParamSpec[], 
     if (typeof raw === 'boolean') throw new UsageError(`${as} needs a value`)
     if (spec.kind === 'list') {
       const previous = (params[spec.name] as string[] | undefined) ?? []
-      params[spec.name] = [...previous, ...raw.split(',').map((s) => s.trim()).filter(Boolean)]
+      params[spec.name] = [
+        ...previous,
+        ...raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      ]
       return
     }
     if (params[spec.name] !== undefined && params[spec.name] !== raw) {
@@ -130,7 +150,10 @@ export function parseArgs(argv: readonly string[], specs: readonly ParamSpec[], 
     if (words.length > maxWords) {
       throw new UsageError(
         positionals.length
-          ? `too many arguments: ${words.slice(maxWords).map((w) => JSON.stringify(w)).join(' ')}`
+          ? `too many arguments: ${words
+              .slice(maxWords)
+              .map((w) => JSON.stringify(w))
+              .join(' ')}`
           : `unexpected argument ${JSON.stringify(words[0])}; parameters are written --name value or name=value`
       )
     }

@@ -50,7 +50,12 @@ export function printJson(context: CommandContext, value: unknown): void {
 }
 
 /** A command whose stage has not landed yet: says so plainly and fails. */
-export function notAvailableYet(name: string, summary: string, params: ParamSpec[], examples: string[]): Command {
+export function notAvailableYet(
+  name: string,
+  summary: string,
+  params: ParamSpec[],
+  examples: string[]
+): Command {
   return {
     name,
     summary,

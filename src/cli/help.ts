@@ -4,14 +4,19 @@ import type { Command } from './command.js'
 function paramLine(p: ParamSpec): string {
   const value = p.kind === 'boolean' ? '' : ` <${p.placeholder ?? 'value'}>`
   const aliases = p.aliases?.length ? ` (also ${p.aliases.join(', ')})` : ''
-  const extra = [p.required ? 'required' : '', p.default !== undefined && p.default !== '' ? `default ${String(p.default)}` : '']
+  const extra = [
+    p.required ? 'required' : '',
+    p.default !== undefined && p.default !== '' ? `default ${String(p.default)}` : ''
+  ]
     .filter(Boolean)
     .join(', ')
   return `  --${p.name}${value}`.padEnd(30) + ` ${p.description}${aliases}${extra ? ` [${extra}]` : ''}`
 }
 
 export function commandHelp(command: Command): string {
-  const positionals = (command.positionals ?? []).map((p) => (p.required ? ` <${p.name}>` : ` [${p.name}]`)).join('')
+  const positionals = (command.positionals ?? [])
+    .map((p) => (p.required ? ` <${p.name}>` : ` [${p.name}]`))
+    .join('')
   return [
     `shipline ${command.name}${positionals} [parameters]`,
     '',

@@ -20,10 +20,18 @@ export interface CliIo {
 }
 
 /** Runs one shipline command line and returns its exit code; never throws. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = allCommands): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: readonly Command[] = allCommands
+): Promise<number> {
   const [name, ...rest] = argv
   const colorFlag = rest.includes('--color') ? true : rest.includes('--no-color') ? false : undefined
-  const terminal = createTerminal({ stdout: io.stdout, env: io.env, ...(colorFlag === undefined ? {} : { forceColor: colorFlag }) })
+  const terminal = createTerminal({
+    stdout: io.stdout,
+    env: io.env,
+    ...(colorFlag === undefined ? {} : { forceColor: colorFlag })
+  })
   const verbose = rest.includes('--verbose') || io.env.SHIPLINE_DEBUG === '1'
   const logger = new CliLogger(terminal, verbose, io.stderr)
 
@@ -72,7 +80,9 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       return EXIT.failure
     }
     const err = error instanceof Error ? error : new Error(String(error))
-    logger.error(`internal error: ${err.message}${verbose ? `\n${err.stack ?? ''}` : ' (run with --verbose for details)'}`)
+    logger.error(
+      `internal error: ${err.message}${verbose ? `\n${err.stack ?? ''}` : ' (run with --verbose for details)'}`
+    )
     return EXIT.failure
   }
 }

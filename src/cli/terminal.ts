@@ -53,7 +53,9 @@ export function createTerminal(options: TerminalOptions = {}): Terminal {
             const width = 24
             const filled = Math.round((percent / 100) * width)
             const bar = '#'.repeat(filled) + '-'.repeat(width - filled)
-            stdout.write(`\r${label} [${bar}] ${String(percent).padStart(3)}%${detail ? ` ${detail}` : ''}\u001b[K`)
+            stdout.write(
+              `\r${label} [${bar}] ${String(percent).padStart(3)}%${detail ? ` ${detail}` : ''}\u001b[K`
+            )
           } else if (percent >= lastPercent + 25 || percent === 100) {
             if (percent !== lastPercent) stdout.write(`${label}: ${percent}%${detail ? ` ${detail}` : ''}\n`)
           }

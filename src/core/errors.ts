@@ -31,7 +31,11 @@ export class ConfigError extends Error {
   /** The same error with its file placed under `prefix` (a manifest found below the workspace root). */
   relocated(prefix: string): ConfigError {
     if (!prefix || prefix === '.' || !this.location.file) return this
-    return new ConfigError(this.message, { ...this.location, file: `${prefix}/${this.location.file}` }, this.hint)
+    return new ConfigError(
+      this.message,
+      { ...this.location, file: `${prefix}/${this.location.file}` },
+      this.hint
+    )
   }
 
   /** `file:line:col: message (at key) - hint`, the form compilers use so editors can jump to it. */

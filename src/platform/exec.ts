@@ -60,7 +60,9 @@ export class NodeExec implements Exec {
       })
       const out: Buffer[] = []
       let err = ''
-      child.stdout.on('data', (chunk: Buffer) => (options.onStdout ? options.onStdout(chunk) : out.push(chunk)))
+      child.stdout.on('data', (chunk: Buffer) =>
+        options.onStdout ? options.onStdout(chunk) : out.push(chunk)
+      )
       child.stderr.on('data', (chunk: Buffer) => {
         options.onStderr?.(chunk)
         if (err.length < STDERR_LIMIT) err += chunk.toString('utf8')

@@ -6,7 +6,9 @@ export class GitError extends Error {
     readonly exitCode: number,
     readonly stderr: string
   ) {
-    super(`git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`)
+    super(
+      `git ${args.join(' ')} failed (exit ${exitCode}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`
+    )
     this.name = 'GitError'
   }
 }
@@ -38,7 +40,11 @@ export class Git {
 
   /** Runs git and returns stdout; throws GitError on a non-zero exit. */
   async run(args: readonly string[], options: ExecOptions = {}): Promise<string> {
-    const result = await this.exec.run(['git', ...args], { cwd: this.cwd, ...options, env: { ...this.env(), ...options.env } })
+    const result = await this.exec.run(['git', ...args], {
+      cwd: this.cwd,
+      ...options,
+      env: { ...this.env(), ...options.env }
+    })
     if (result.exitCode !== 0) throw new GitError(args, result.exitCode, result.stderr)
     return result.stdout
   }

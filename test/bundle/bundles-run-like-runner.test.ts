@@ -30,13 +30,17 @@ describe.each(Object.keys(requiredInputs))('bundle dist/%s/index.js', (name) => 
     expect(result.errors[0]).toContain('did you mean "discover"?')
     const props = errorProperties(result.stdout)
     expect(props.file).toBe('shipline.yml')
-    const line = readFileSync(path.join(workspace, 'shipline.yml'), 'utf8').split('\n').findIndex((l) => l.startsWith('discovr:')) + 1
+    const line =
+      readFileSync(path.join(workspace, 'shipline.yml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('discovr:')) + 1
     expect(props.line).toBe(String(line))
   })
-
 })
 
-const withRequired = Object.keys(requiredInputs).filter((name) => Object.keys(requiredInputs[name] ?? {}).length > 0)
+const withRequired = Object.keys(requiredInputs).filter(
+  (name) => Object.keys(requiredInputs[name] ?? {}).length > 0
+)
 
 describe.each(withRequired)('bundle dist/%s/index.js without its inputs', (name) => {
   it('fails with a message naming the action and the missing input', async () => {

@@ -55,8 +55,15 @@ export async function runActionBundle(name: string, options: RunnerOptions = {})
   const files = path.join(base, 'file_commands')
   const runnerTemp = path.join(base, 'temp')
   const workspace = options.workspace ?? path.join(base, 'workspace')
-  for (const dir of [files, runnerTemp, workspace, path.join(base, 'tool')]) mkdirSync(dir, { recursive: true })
-  const fileNames = { output: 'output', step_summary: 'step_summary', env: 'env', path: 'path', state: 'state' }
+  for (const dir of [files, runnerTemp, workspace, path.join(base, 'tool')])
+    mkdirSync(dir, { recursive: true })
+  const fileNames = {
+    output: 'output',
+    step_summary: 'step_summary',
+    env: 'env',
+    path: 'path',
+    state: 'state'
+  }
   for (const f of Object.values(fileNames)) writeFileSync(path.join(files, f), '')
   const eventPath = path.join(base, 'event.json')
   writeFileSync(eventPath, JSON.stringify(options.event ?? {}))
@@ -96,12 +103,18 @@ export async function runActionBundle(name: string, options: RunnerOptions = {})
   }
   for (const [input, spec] of Object.entries(meta.inputs ?? {})) {
     let value = options.inputs?.[input] ?? spec.default ?? ''
-    if (options.inputs?.[input] === undefined && value === '${{ github.token }}') value = options.env?.GITHUB_TOKEN ?? ''
+    if (options.inputs?.[input] === undefined && value === '${{ github.token }}')
+      value = options.env?.GITHUB_TOKEN ?? ''
     env[`INPUT_${input.replace(/ /g, '_').toUpperCase()}`] = value
   }
   for (const [k, v] of Object.entries(options.state ?? {})) env[`STATE_${k}`] = v
 
-  const bundle = path.join(projectRoot, 'actions', name, options.state ? (meta.runs.post ?? meta.runs.main) : meta.runs.main)
+  const bundle = path.join(
+    projectRoot,
+    'actions',
+    name,
+    options.state ? (meta.runs.post ?? meta.runs.main) : meta.runs.main
+  )
   const child = spawn(process.execPath, [bundle], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   options.onSpawn?.(child)
   let stdout = ''

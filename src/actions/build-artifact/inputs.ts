@@ -1,7 +1,19 @@
 import { booleanInput, listInput, requiredInput, stringInput } from '../common/inputs.js'
 
 /** The names declared in actions/build-artifact/action.yml, in the same order. */
-export const inputNames = ['working-directory', 'service', 'version', 'formats', 'output-dir', 'cache', 'include-credentials', 'push', 'registry', 'registry-username', 'registry-password'] as const
+export const inputNames = [
+  'working-directory',
+  'service',
+  'version',
+  'formats',
+  'output-dir',
+  'cache',
+  'include-credentials',
+  'push',
+  'registry',
+  'registry-username',
+  'registry-password'
+] as const
 
 export interface Inputs {
   workingDirectory: string

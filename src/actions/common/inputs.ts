@@ -14,7 +14,10 @@ export class InputError extends ConfigError {
 }
 
 /** A string input, trimmed; `undefined` when empty and not required. */
-export function stringInput(name: string, options: { required?: boolean; maxLength?: number } = {}): string | undefined {
+export function stringInput(
+  name: string,
+  options: { required?: boolean; maxLength?: number } = {}
+): string | undefined {
   const raw = core.getInput(name)
   if (raw.includes('\0')) throw new InputError(name, 'contains a NUL character', 'remove it')
   const value = raw.trim()
@@ -23,7 +26,8 @@ export function stringInput(name: string, options: { required?: boolean; maxLeng
     return undefined
   }
   const max = options.maxLength ?? 4096
-  if (value.length > max) throw new InputError(name, `is ${value.length} characters long; the limit is ${max}`)
+  if (value.length > max)
+    throw new InputError(name, `is ${value.length} characters long; the limit is ${max}`)
   return value
 }
 
@@ -49,7 +53,11 @@ export function listInput(name: string): string[] {
     try {
       parsed = JSON.parse(raw)
     } catch {
-      throw new InputError(name, 'looks like a JSON list but does not parse', 'write ["a", "b"] or one item per line')
+      throw new InputError(
+        name,
+        'looks like a JSON list but does not parse',
+        'write ["a", "b"] or one item per line'
+      )
     }
     if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === 'string')) {
       throw new InputError(name, 'must be a JSON list of strings')
@@ -76,7 +84,8 @@ export function integerInput(name: string, fallback: number, range: { min: numbe
   if (!raw) return fallback
   if (!/^-?\d+$/.test(raw)) throw new InputError(name, `must be a whole number, not "${raw.slice(0, 40)}"`)
   const n = Number(raw)
-  if (n < range.min || n > range.max) throw new InputError(name, `must be between ${range.min} and ${range.max}`)
+  if (n < range.min || n > range.max)
+    throw new InputError(name, `must be between ${range.min} and ${range.max}`)
   return n
 }
 

@@ -52,7 +52,9 @@ export function reportFailure(name: string, error: unknown): void {
   }
   const err = error instanceof Error ? error : new Error(String(error))
   core.debug(err.stack ?? err.message)
-  core.error(neutralise(`${name}: unexpected error: ${err.message} (re-run with debug logging for the stack trace)`))
+  core.error(
+    neutralise(`${name}: unexpected error: ${err.message} (re-run with debug logging for the stack trace)`)
+  )
 }
 
 function annotate(name: string, error: ConfigError): void {

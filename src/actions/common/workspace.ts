@@ -13,7 +13,11 @@ export function workspaceRoot(): string {
 /** Resolves the `working-directory` input, which must stay inside the workspace. */
 export function resolveWorkingDirectory(input: string): string {
   if (!staysInside(input)) {
-    throw new InputError('working-directory', `"${input}" points outside the workspace`, 'give a folder relative to the repository root')
+    throw new InputError(
+      'working-directory',
+      `"${input}" points outside the workspace`,
+      'give a folder relative to the repository root'
+    )
   }
   return path.resolve(workspaceRoot(), input)
 }
@@ -26,7 +30,8 @@ export function loadManifestForAction(root: string): Manifest {
   try {
     return loadManifest(root)
   } catch (error) {
-    if (error instanceof ConfigError) throw error.relocated(path.relative(workspaceRoot(), root).split(path.sep).join('/'))
+    if (error instanceof ConfigError)
+      throw error.relocated(path.relative(workspaceRoot(), root).split(path.sep).join('/'))
     throw error
   }
 }

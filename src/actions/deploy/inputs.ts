@@ -2,7 +2,18 @@ import { booleanInput, durationInput, integerInput, requiredInput, stringInput }
 import { InputError } from '../common/inputs.js'
 
 /** The names declared in actions/deploy/action.yml, in the same order. */
-export const inputNames = ['working-directory', 'artifact', 'service', 'environment', 'version', 'artifacts-dir', 'dry-run', 'max-parallel', 'lock-timeout', 'token'] as const
+export const inputNames = [
+  'working-directory',
+  'artifact',
+  'service',
+  'environment',
+  'version',
+  'artifacts-dir',
+  'dry-run',
+  'max-parallel',
+  'lock-timeout',
+  'token'
+] as const
 
 export interface Inputs {
   workingDirectory: string
@@ -21,10 +32,15 @@ export function getInputs(): Inputs {
   const artifact = stringInput('artifact', { maxLength: 63 })
   const service = stringInput('service', { maxLength: 63 })
   if (artifact && service && artifact !== service) {
-    throw new InputError('service', `("${service}") disagrees with input "artifact" ("${artifact}")`, 'set only one of them')
+    throw new InputError(
+      'service',
+      `("${service}") disagrees with input "artifact" ("${artifact}")`,
+      'set only one of them'
+    )
   }
   const name = artifact ?? service
-  if (!name) throw new InputError('artifact', 'is required but empty', 'set "artifact:" (or "service:") under "with:"')
+  if (!name)
+    throw new InputError('artifact', 'is required but empty', 'set "artifact:" (or "service:") under "with:"')
   return {
     workingDirectory: stringInput('working-directory') ?? '.',
     artifact: name,
@@ -32,7 +48,9 @@ export function getInputs(): Inputs {
     version: requiredInput('version', { maxLength: 256 }),
     artifactsDir: stringInput('artifacts-dir'),
     dryRun: booleanInput('dry-run', false),
-    maxParallel: stringInput('max-parallel') ? integerInput('max-parallel', 1, { min: 1, max: 256 }) : undefined,
+    maxParallel: stringInput('max-parallel')
+      ? integerInput('max-parallel', 1, { min: 1, max: 256 })
+      : undefined,
     lockTimeoutMs: stringInput('lock-timeout') ? durationInput('lock-timeout', '5m') : undefined,
     token: stringInput('token')
   }

@@ -1,7 +1,16 @@
 import { choiceInput, integerInput, stringInput } from '../common/inputs.js'
 
 /** The names declared in actions/detect-changed-services/action.yml, in the same order. */
-export const inputNames = ['working-directory', 'base', 'head', 'since', 'environment', 'max-fetch-depth', 'unowned', 'token'] as const
+export const inputNames = [
+  'working-directory',
+  'base',
+  'head',
+  'since',
+  'environment',
+  'max-fetch-depth',
+  'unowned',
+  'token'
+] as const
 
 export interface Inputs {
   workingDirectory: string
@@ -20,7 +29,8 @@ export function getInputs(): Inputs {
     workingDirectory: stringInput('working-directory') ?? '.',
     base: stringInput('base', { maxLength: 256 }),
     head: stringInput('head', { maxLength: 256 }),
-    since: since === undefined ? undefined : (choiceInput('since', ['last-deployment'] as const, 'last-deployment')),
+    since:
+      since === undefined ? undefined : choiceInput('since', ['last-deployment'] as const, 'last-deployment'),
     environment: stringInput('environment', { maxLength: 64 }),
     maxFetchDepth: integerInput('max-fetch-depth', 1000, { min: 0, max: 1_000_000 }),
     unowned: choiceInput('unowned', ['ignore', 'warn', 'all', 'fail'] as const, 'warn'),

@@ -1,7 +1,14 @@
 import { booleanInput, choiceInput, listInput, requiredInput, stringInput } from '../common/inputs.js'
 
 /** The names declared in actions/resolve-env-config/action.yml, in the same order. */
-export const inputNames = ['working-directory', 'service', 'environment', 'overrides', 'format', 'dry-run'] as const
+export const inputNames = [
+  'working-directory',
+  'service',
+  'environment',
+  'overrides',
+  'format',
+  'dry-run'
+] as const
 
 export interface Inputs {
   workingDirectory: string

@@ -8,5 +8,8 @@ export const configCommand = notAvailableYet(
     { name: 'service', kind: 'string', aliases: ['artifact'], description: 'service (for diff)' },
     { name: 'explain', kind: 'boolean', description: 'show where each value comes from' }
   ],
-  ['shipline config catalog --environment staging', 'shipline config diff staging production --service catalog']
+  [
+    'shipline config catalog --environment staging',
+    'shipline config diff staging production --service catalog'
+  ]
 )

@@ -19,12 +19,18 @@ export const validateCommand: Command = {
       return 0
     }
     const t = context.terminal
-    t.line(`${t.green('ok')} ${manifest.file}: ${manifest.services.length} services, ${manifest.shared.length} shared folders`)
+    t.line(
+      `${t.green('ok')} ${manifest.file}: ${manifest.services.length} services, ${manifest.shared.length} shared folders`
+    )
     for (const s of manifest.services) {
-      t.line(`  ${t.bold(s.name.padEnd(16))} ${s.path}${s.dependsOn.length ? t.dim(`  depends on ${s.dependsOn.join(', ')}`) : ''}`)
+      t.line(
+        `  ${t.bold(s.name.padEnd(16))} ${s.path}${s.dependsOn.length ? t.dim(`  depends on ${s.dependsOn.join(', ')}`) : ''}`
+      )
     }
     for (const s of manifest.shared) t.line(`  ${s.name.padEnd(16)} ${s.path} ${t.dim('(shared)')}`)
-    t.line(`environments, in promotion order: ${manifest.environments.map((e) => `${e.name} (${e.provider})`).join(' -> ')}`)
+    t.line(
+      `environments, in promotion order: ${manifest.environments.map((e) => `${e.name} (${e.provider})`).join(' -> ')}`
+    )
     return 0
   }
 }

@@ -1,6 +1,7 @@
 /** What the change-detection stage hands to the rest of the pipeline. */
 
-export type ReasonKind = 'file' | 'dependency' | 'global' | 'config' | 'tag' | 'initial' | 'fallback' | 'last-deployment'
+export type ReasonKind =
+  'file' | 'dependency' | 'global' | 'config' | 'tag' | 'initial' | 'fallback' | 'last-deployment'
 
 export interface SelectionReason {
   kind: ReasonKind

@@ -32,7 +32,11 @@ export function checkDependencyGraph(nodes: readonly GraphNode[]): void {
     }
     if (node.dependsOn.includes(node.name)) {
       errors.push(
-        new ConfigError(`"${node.name}" depends on itself`, { ...(node.dependsOnOrigin ?? node.origin), keyPath: 'depends_on' }, 'remove it from its own depends_on')
+        new ConfigError(
+          `"${node.name}" depends on itself`,
+          { ...(node.dependsOnOrigin ?? node.origin), keyPath: 'depends_on' },
+          'remove it from its own depends_on'
+        )
       )
     }
   }

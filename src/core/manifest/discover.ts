@@ -10,7 +10,10 @@ const MAX_DEPTH = 12
  * `service.yml`. Symbolic links are not followed, so a link loop cannot hang discovery.
  */
 export function discoverServiceFolders(root: string, pattern: string): string[] {
-  const segments = pattern.replace(/\/+$/, '').split('/').filter((s) => s && s !== '.')
+  const segments = pattern
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((s) => s && s !== '.')
   const found = new Set<string>()
   walk(root, '', segments, 0, found)
   return [...found].sort()
@@ -25,7 +28,8 @@ function walk(root: string, relative: string, segments: string[], depth: number,
   const [head, ...rest] = segments as [string, ...string[]]
   if (head === '**') {
     walk(root, relative, rest, depth, found)
-    for (const child of childFolders(root, relative)) walk(root, join(relative, child), segments, depth + 1, found)
+    for (const child of childFolders(root, relative))
+      walk(root, join(relative, child), segments, depth + 1, found)
     return
   }
   if (!picomatch.scan(head).isGlob) {

@@ -37,7 +37,11 @@ export function loadManifest(root: string): Manifest {
   }
   const file = readYamlFile(manifestPath, MANIFEST_FILE)
   if (typeof file.value !== 'object' || file.value === null || Array.isArray(file.value)) {
-    throw new ConfigError(`${MANIFEST_FILE} must be a map of keys`, file.locate([]), 'start with "version: 1" and "discover:" or "services:"')
+    throw new ConfigError(
+      `${MANIFEST_FILE} must be a map of keys`,
+      file.locate([]),
+      'start with "version: 1" and "discover:" or "services:"'
+    )
   }
   checkAgainstSchema(file, repositoryFileSchema)
   const raw = file.value as Raw
@@ -80,7 +84,13 @@ export function loadManifest(root: string): Manifest {
     const folder = String(value.path)
     resolveInsideRepository(absoluteRoot, folder, file.locate(['services', name, 'path']), 'service path')
     if (value.name !== undefined && value.name !== name) {
-      errors.push(new ConfigError(`inline service "${name}" says name: ${String(value.name)}`, file.locate(['services', name, 'name']), 'drop "name:"; the key is the name'))
+      errors.push(
+        new ConfigError(
+          `inline service "${name}" says name: ${String(value.name)}`,
+          file.locate(['services', name, 'name']),
+          'drop "name:"; the key is the name'
+        )
+      )
       continue
     }
     const service = toService(name, normaliseRelative(folder), value, origin, file, ['services', name])
@@ -103,7 +113,12 @@ export function loadManifest(root: string): Manifest {
     }
     if (claim(name, origin)) {
       shared.push(entry)
-      graph.push({ name, dependsOn: entry.dependsOn, origin, dependsOnOrigin: asOrigin(file.locate(['shared', name, 'depends_on'])) })
+      graph.push({
+        name,
+        dependsOn: entry.dependsOn,
+        origin,
+        dependsOnOrigin: asOrigin(file.locate(['shared', name, 'depends_on']))
+      })
     }
   }
 
@@ -120,7 +135,8 @@ export function loadManifest(root: string): Manifest {
   const global = (raw.global as string[] | undefined) ?? []
   global.forEach((pattern, index) => checkPattern(pattern, file.locate(['global', index])))
 
-  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  const byName = (a: { name: string }, b: { name: string }) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0
   services.sort(byName)
   shared.sort(byName)
   const environments = toEnvironments(raw, file, new Set(services.map((s) => s.name)))
@@ -160,7 +176,14 @@ function readServiceFile(root: string, folder: string): Service {
   return toService(String(raw.name), folder, raw, originOf(file, ['name']), file, [])
 }
 
-function toService(name: string, folder: string, raw: Raw, origin: Origin, file: YamlFile, at: string[]): Service {
+function toService(
+  name: string,
+  folder: string,
+  raw: Raw,
+  origin: Origin,
+  file: YamlFile,
+  at: string[]
+): Service {
   const extraPaths = (raw.paths as string[] | undefined) ?? []
   extraPaths.forEach((p, i) => checkPattern(p, file.locate([...at, 'paths', i])))
   const build = (raw.build as Raw | undefined) ?? {}
@@ -245,7 +268,8 @@ function toEnvironments(raw: Raw, file: YamlFile, serviceNames: Set<string>): En
     seen.set(lower, index)
     const rollout = (env.rollout as Raw | undefined) ?? {}
     const groups = ((env.groups as Raw[] | undefined) ?? [{ name: 'default', services: ['*'] }]).map(
-      (group, g): HostGroup => toHostGroup(group, file, ['environments', index, 'groups', g], serviceNames, name)
+      (group, g): HostGroup =>
+        toHostGroup(group, file, ['environments', index, 'groups', g], serviceNames, name)
     )
     return {
       name: lower,
@@ -268,7 +292,13 @@ function toEnvironments(raw: Raw, file: YamlFile, serviceNames: Set<string>): En
   })
 }
 
-function toHostGroup(group: Raw, file: YamlFile, at: (string | number)[], serviceNames: Set<string>, envName: string): HostGroup {
+function toHostGroup(
+  group: Raw,
+  file: YamlFile,
+  at: (string | number)[],
+  serviceNames: Set<string>,
+  envName: string
+): HostGroup {
   const services = group.services as string[]
   services.forEach((s, i) => {
     if (s !== '*' && !serviceNames.has(s)) {
@@ -292,7 +322,9 @@ function toHostGroup(group: Raw, file: YamlFile, at: (string | number)[], servic
   return {
     name,
     services,
-    hosts: hosts.length ? hosts : Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}-${i + 1}`)),
+    hosts: hosts.length
+      ? hosts
+      : Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}-${i + 1}`)),
     count,
     ...(group.target ? { target: String(group.target) } : {}),
     ...(group.credentials ? { credentials: String(group.credentials) } : {})
@@ -307,8 +339,17 @@ function asOrigin(loc: { file?: string; line?: number; column?: number }): Origi
   return { file: loc.file ?? '', line: loc.line ?? 1, column: loc.column ?? 1 }
 }
 
-function graphNode(service: Service, origin: Origin, dependsOnOrigin?: { file?: string; line?: number; column?: number }): GraphNode {
-  return { name: service.name, dependsOn: service.dependsOn, origin, ...(dependsOnOrigin ? { dependsOnOrigin: asOrigin(dependsOnOrigin) } : {}) }
+function graphNode(
+  service: Service,
+  origin: Origin,
+  dependsOnOrigin?: { file?: string; line?: number; column?: number }
+): GraphNode {
+  return {
+    name: service.name,
+    dependsOn: service.dependsOn,
+    origin,
+    ...(dependsOnOrigin ? { dependsOnOrigin: asOrigin(dependsOnOrigin) } : {})
+  }
 }
 
 /** The environment a user named, compared without case; refuses anything unknown with the known list. */
@@ -331,7 +372,9 @@ export function findService(manifest: Manifest, name: string): Service {
   if (!service) {
     const shared = manifest.shared.find((s) => s.name === name)
     throw new ConfigError(
-      shared ? `"${name}" is a shared folder, not a service` : `unknown service "${name.length > 64 ? name.slice(0, 61) + '...' : name}"`,
+      shared
+        ? `"${name}" is a shared folder, not a service`
+        : `unknown service "${name.length > 64 ? name.slice(0, 61) + '...' : name}"`,
       { file: manifest.file },
       `use one of: ${manifest.services.map((s) => s.name).join(', ')}`
     )

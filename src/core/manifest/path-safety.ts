@@ -4,7 +4,12 @@ import { ConfigError, type SourceLocation } from '../errors.js'
 
 /** Normalises a repository-relative path: forward slashes, no `./`, no trailing `/`. */
 export function normaliseRelative(p: string): string {
-  return path.posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/+/, '').replace(/\/+$/, '') || '.'
+  return (
+    path.posix
+      .normalize(p.replace(/\\/g, '/'))
+      .replace(/^\.\/+/, '')
+      .replace(/\/+$/, '') || '.'
+  )
 }
 
 /** True when `p` is relative and stays inside its base (no `..` escape, not absolute). */
@@ -19,7 +24,12 @@ export function staysInside(p: string): boolean {
  * Resolves a repository-relative path to an absolute one and proves it stays inside the
  * repository, following symlinks for the parts that exist.
  */
-export function resolveInsideRepository(root: string, relative: string, where: SourceLocation, what: string): string {
+export function resolveInsideRepository(
+  root: string,
+  relative: string,
+  where: SourceLocation,
+  what: string
+): string {
   if (!staysInside(relative)) {
     throw new ConfigError(
       `${what} "${relative}" points outside the repository`,

@@ -61,7 +61,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a map'
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`
   return `${typeof value} ${String(value)}`
 }
 
@@ -73,9 +74,7 @@ function toConfigError(error: ErrorObject, file: YamlFile): ConfigError {
       const schema = error.parentSchema as { properties?: Record<string, unknown> }
       const known = Object.keys(schema.properties ?? {})
       const guess = nearest(unknown, known)
-      const hint = guess
-        ? `did you mean "${guess}"?`
-        : `remove it; known keys here: ${known.join(', ')}`
+      const hint = guess ? `did you mean "${guess}"?` : `remove it; known keys here: ${known.join(', ')}`
       return new ConfigError(`unknown key "${unknown}"`, file.locate([...path, unknown], true), hint)
     }
     case 'required': {
@@ -96,15 +95,31 @@ function toConfigError(error: ErrorObject, file: YamlFile): ConfigError {
       )
     case 'propertyNames': {
       const name = String((error.params as { propertyName: string }).propertyName)
-      return new ConfigError(`invalid name "${name.slice(0, 80)}"`, file.locate([...path, name], true), hintOf(error) ?? 'rename it')
+      return new ConfigError(
+        `invalid name "${name.slice(0, 80)}"`,
+        file.locate([...path, name], true),
+        hintOf(error) ?? 'rename it'
+      )
     }
     case 'pattern':
     case 'format':
-      return new ConfigError(`invalid value ${describe(error.data)}`, file.locate(path), hintOf(error) ?? error.message)
+      return new ConfigError(
+        `invalid value ${describe(error.data)}`,
+        file.locate(path),
+        hintOf(error) ?? error.message
+      )
     case 'anyOf':
     case 'oneOf':
-      return new ConfigError(`invalid value ${describe(error.data)}`, file.locate(path), hintOf(error) ?? error.message)
+      return new ConfigError(
+        `invalid value ${describe(error.data)}`,
+        file.locate(path),
+        hintOf(error) ?? error.message
+      )
     default:
-      return new ConfigError(`${describe(error.data)}: ${error.message ?? 'is invalid'}`, file.locate(path), hintOf(error))
+      return new ConfigError(
+        `${describe(error.data)}: ${error.message ?? 'is invalid'}`,
+        file.locate(path),
+        hintOf(error)
+      )
   }
 }

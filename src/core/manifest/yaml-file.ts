@@ -1,5 +1,15 @@
 import { readFileSync, statSync } from 'node:fs'
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import {
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node
+} from 'yaml'
 import { ConfigError, type SourceLocation } from '../errors.js'
 
 /** Limits that keep a hostile file from exhausting the runner. */
@@ -21,7 +31,11 @@ export interface ReadYamlOptions {
 }
 
 /** Reads and parses a YAML file as YAML 1.2 (core schema: `on`/`yes` stay strings). */
-export function readYamlFile(absolutePath: string, displayPath: string, options: ReadYamlOptions = {}): YamlFile {
+export function readYamlFile(
+  absolutePath: string,
+  displayPath: string,
+  options: ReadYamlOptions = {}
+): YamlFile {
   const maxBytes = options.maxBytes ?? YAML_LIMITS.maxBytes
   let size: number
   try {
@@ -63,11 +77,19 @@ export function parseYaml(text: string, displayPath: string, options: ReadYamlOp
       first.code === 'DUPLICATE_KEY'
         ? 'remove or rename one of the two keys; YAML keeps only one'
         : 'fix the YAML syntax at this position'
-    throw new ConfigError(`invalid YAML: ${lowerFirst(message.replace(/ at line \d+, column \d+:?$/, ''))}`, at(first.pos[0]), hint)
+    throw new ConfigError(
+      `invalid YAML: ${lowerFirst(message.replace(/ at line \d+, column \d+:?$/, ''))}`,
+      at(first.pos[0]),
+      hint
+    )
   }
   if (source.trim() === '' || doc.contents === null) {
     if (options.allowEmpty) return { displayPath, value: null, locate: () => ({ file: displayPath }) }
-    throw new ConfigError(`${displayPath} is empty`, { file: displayPath, line: 1, column: 1 }, 'add the required keys')
+    throw new ConfigError(
+      `${displayPath} is empty`,
+      { file: displayPath, line: 1, column: 1 },
+      'add the required keys'
+    )
   }
   let value: unknown
   try {
@@ -94,12 +116,15 @@ function locateIn(
   displayPath: string
 ): SourceLocation {
   let node: unknown = doc.contents
-  let found: SourceLocation = node && isNode(node) && node.range ? at(node.range[0]) : { file: displayPath, line: 1, column: 1 }
+  let found: SourceLocation =
+    node && isNode(node) && node.range ? at(node.range[0]) : { file: displayPath, line: 1, column: 1 }
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]
     const last = i === path.length - 1
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment))
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment)
+      )
       if (!pair) break
       const keyNode = pair.key as Node
       if (last && key && keyNode.range) return at(keyNode.range[0])
@@ -117,7 +142,10 @@ function locateIn(
 
 /** `services.catalog.build.command[0]` */
 export function formatKeyPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '')
+  return path.reduce<string>(
+    (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg),
+    ''
+  )
 }
 
 function lowerFirst(s: string): string {

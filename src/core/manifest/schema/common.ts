@@ -19,7 +19,8 @@ export const argv = {
   type: 'array',
   minItems: 1,
   items: { type: 'string', minLength: 1 },
-  'x-hint': 'write the command as a list of arguments, e.g. [node, build.mjs]; it is never run through a shell'
+  'x-hint':
+    'write the command as a list of arguments, e.g. [node, build.mjs]; it is never run through a shell'
 } as const
 
 export const duration = {

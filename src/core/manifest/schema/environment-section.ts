@@ -58,7 +58,11 @@ export const environmentSchema = {
       'x-hint': 'use 1 to 32 lower-case letters, digits and "-" (names are compared without case)'
     },
     provider: { enum: ['local', 'ssh', 'command'], 'x-hint': 'choose local, ssh or command' },
-    credentials: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-hint': 'name a secret, e.g. PROD_SSH_KEY' },
+    credentials: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      'x-hint': 'name a secret, e.g. PROD_SSH_KEY'
+    },
     known_hosts: { type: 'string', minLength: 1 },
     user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]*$' },
     root: { type: 'string', minLength: 1 },

@@ -15,14 +15,19 @@ const serviceProperties = {
     pattern: '^[0-9][A-Za-z0-9.+~]*$',
     'x-hint': 'give a version starting with a digit, e.g. 1.4.0'
   },
-  maintainer: { type: 'string', pattern: '^[^<>]+ <[^<>@\\s]+@[^<>\\s]+>$', 'x-hint': 'write "Name <email@example.com>"' },
+  maintainer: {
+    type: 'string',
+    pattern: '^[^<>]+ <[^<>@\\s]+@[^<>\\s]+>$',
+    'x-hint': 'write "Name <email@example.com>"'
+  },
   homepage: { type: 'string', pattern: '^https?://' },
   license: { type: 'string', minLength: 1 },
   paths: {
     type: 'array',
     minItems: 1,
     items: { type: 'string', minLength: 1 },
-    'x-hint': 'list glob patterns relative to the repository root, e.g. [services/catalog/**, proto/catalog/**]'
+    'x-hint':
+      'list glob patterns relative to the repository root, e.g. [services/catalog/**, proto/catalog/**]'
   },
   depends_on: {
     type: 'array',

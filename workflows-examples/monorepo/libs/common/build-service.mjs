@@ -10,4 +10,6 @@ mkdirSync(path.join(dist, 'lib'), { recursive: true })
 cpSync(path.join(serviceDir, 'src'), path.join(dist, 'src'), { recursive: true })
 cpSync(path.join(serviceDir, '..', '..', 'libs', 'common', 'http.mjs'), path.join(dist, 'lib', 'http.mjs'))
 writeFileSync(path.join(dist, 'VERSION'), `${process.env.SHIPLINE_VERSION ?? 'dev'}\n`)
-process.stdout.write(`built ${path.basename(serviceDir)} ${process.env.SHIPLINE_VERSION ?? 'dev'} into dist/\n`)
+process.stdout.write(
+  `built ${path.basename(serviceDir)} ${process.env.SHIPLINE_VERSION ?? 'dev'} into dist/\n`
+)
