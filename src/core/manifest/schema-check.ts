@@ -93,6 +93,12 @@ function toConfigError(error: ErrorObject, file: YamlFile): ConfigError {
         file.locate(path),
         hintOf(error)
       )
+    case 'const':
+      return new ConfigError(
+        `expected ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, got ${describe(error.data)}`,
+        file.locate(path),
+        hintOf(error)
+      )
     case 'propertyNames': {
       const name = String((error.params as { propertyName: string }).propertyName)
       return new ConfigError(

@@ -127,7 +127,7 @@ function locateIn(
       )
       if (!pair) break
       const keyNode = pair.key as Node
-      if (last && key && keyNode.range) return at(keyNode.range[0])
+      if (last && key && keyNode.range) return { ...at(keyNode.range[0]), keyPath: formatKeyPath(path) }
       node = pair.value
       const target = (node && isNode(node) && node.range ? node : keyNode) as Node
       if (target.range) found = at(target.range[0])
