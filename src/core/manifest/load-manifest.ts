@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { parseDuration } from '../duration.js'
-import { ConfigError, ConfigErrors } from '../errors.js'
+import { ConfigError, ConfigErrors, type SourceLocation } from '../errors.js'
 import { checkDependencyGraph, type GraphNode } from './dependency-graph.js'
 import { discoverServiceFolders } from './discover.js'
 import { checkPattern, normaliseRelative, resolveInsideRepository } from './path-safety.js'
@@ -71,10 +71,10 @@ export function loadManifest(root: string): Manifest {
     for (const folder of discoverServiceFolders(absoluteRoot, pattern)) {
       const where = file.locate(['discover', index])
       resolveInsideRepository(absoluteRoot, folder, where, 'service folder')
-      const service = readServiceFile(absoluteRoot, folder)
+      const { service, dependsOnAt } = readServiceFile(absoluteRoot, folder)
       if (claim(service.name, service.origin)) {
         services.push(service)
-        graph.push(graphNode(service, service.origin))
+        graph.push(graphNode(service, service.origin, dependsOnAt))
       }
     }
   }
@@ -165,7 +165,7 @@ export function loadManifest(root: string): Manifest {
   }
 }
 
-function readServiceFile(root: string, folder: string): Service {
+function readServiceFile(root: string, folder: string): { service: Service; dependsOnAt: SourceLocation } {
   const display = `${folder}/${SERVICE_FILE}`
   const file = readYamlFile(path.join(root, folder, SERVICE_FILE), display)
   if (typeof file.value !== 'object' || file.value === null || Array.isArray(file.value)) {
@@ -173,7 +173,10 @@ function readServiceFile(root: string, folder: string): Service {
   }
   checkAgainstSchema(file, serviceFileSchema)
   const raw = file.value as Raw
-  return toService(String(raw.name), folder, raw, originOf(file, ['name']), file, [])
+  return {
+    service: toService(String(raw.name), folder, raw, originOf(file, ['name']), file, []),
+    dependsOnAt: file.locate(['depends_on'])
+  }
 }
 
 function toService(
