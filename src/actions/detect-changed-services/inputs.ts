@@ -9,6 +9,7 @@ export const inputNames = [
   'environment',
   'max-fetch-depth',
   'unowned',
+  'tag-pattern',
   'token'
 ] as const
 
@@ -20,6 +21,8 @@ export interface Inputs {
   environment?: string
   maxFetchDepth: number
   unowned: 'ignore' | 'warn' | 'all' | 'fail'
+  /** Release tags of the whole repository; a tag push compares with the previous matching tag. */
+  tagPattern: string
   token?: string
 }
 
@@ -34,6 +37,7 @@ export function getInputs(): Inputs {
     environment: stringInput('environment', { maxLength: 64 }),
     maxFetchDepth: integerInput('max-fetch-depth', 1000, { min: 0, max: 1_000_000 }),
     unowned: choiceInput('unowned', ['ignore', 'warn', 'all', 'fail'] as const, 'warn'),
+    tagPattern: stringInput('tag-pattern', { maxLength: 256 }) ?? 'v*',
     token: stringInput('token')
   }
 }
