@@ -80,12 +80,9 @@ export async function pushImage(options: PushImageOptions): Promise<PushResult> 
         return
       }
     }
-    bytesUploaded += await client.uploadBlobFile(
-      repository,
-      blob.digest,
-      blob.size,
-      layout.blobPath(blob.digest)
-    )
+    // Await first: `total += await ...` would add to a total read before the other uploads finished.
+    const sent = await client.uploadBlobFile(repository, blob.digest, blob.size, layout.blobPath(blob.digest))
+    bytesUploaded += sent
     counts.uploaded++
   }
   // Layers first, config last: a registry that validates the manifest needs every blob it names.
@@ -111,10 +108,16 @@ export async function pushImage(options: PushImageOptions): Promise<PushResult> 
 /** Runs `work` over `items` with at most `limit` in flight; the first failure wins. */
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0
+  let failed = false
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++] as T
-      await work(item)
+      try {
+        await work(item)
+      } catch (error) {
+        failed = true
+        throw error
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
