@@ -14,6 +14,11 @@ export interface TreeEntry {
   size: number
   /** Absolute path to read the content from (files only); content is streamed, never held whole. */
   source?: string
+  /**
+   * Content of a small generated file (copyright, changelog, systemd unit) when there is no
+   * `source`. Read either through `openEntryContent` in entry-content.ts.
+   */
+  content?: Uint8Array
   /** Link target exactly as stored (symlinks only). */
   linkTarget?: string
 }

@@ -1,0 +1,37 @@
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
+import { OperationError } from '../errors.js'
+import type { TreeEntry } from './model.js'
+
+/** Read size for file content: large enough to keep syscalls few, small enough to keep memory flat. */
+export const CONTENT_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * Streams the content of a file entry, from its generated `content` or from its `source` file.
+ * The file is opened with O_NOFOLLOW, so a source swapped for a symlink after staging is not
+ * followed, and a file whose size changed since staging fails the write instead of producing
+ * an archive whose headers disagree with its data.
+ */
+export async function* entryContent(entry: TreeEntry): AsyncGenerator<Uint8Array> {
+  if (entry.type !== 'file') return
+  if (entry.content) {
+    if (entry.content.length !== entry.size) throw new Error(`entry ${entry.path}: content length != size`)
+    yield entry.content
+    return
+  }
+  if (!entry.source) throw new Error(`entry ${entry.path} has neither source nor content`)
+  let read = 0
+  const handle = await open(entry.source, constants.O_RDONLY | constants.O_NOFOLLOW)
+  const stream = handle.createReadStream({ highWaterMark: CONTENT_CHUNK_BYTES })
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    read += chunk.length
+    if (read > entry.size) break
+    yield chunk
+  }
+  stream.destroy()
+  if (read !== entry.size) {
+    throw new OperationError(
+      `${entry.source} changed while it was being packaged (expected ${entry.size} bytes, found ${read})`
+    )
+  }
+}
