@@ -3,6 +3,7 @@ import { buildCommand } from './build.js'
 import { configCommand } from './config.js'
 import { deployCommand } from './deploy.js'
 import { detectCommand } from './detect.js'
+import { imageCommand } from './image.js'
 import { rollbackCommand } from './rollback.js'
 import { statusCommand } from './status.js'
 import { validateCommand } from './validate.js'
@@ -12,6 +13,7 @@ export const commands: Command[] = [
   validateCommand,
   detectCommand,
   buildCommand,
+  imageCommand,
   configCommand,
   deployCommand,
   rollbackCommand,

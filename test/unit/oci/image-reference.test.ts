@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals'
 import { ConfigError } from '../../../src/core/errors.js'
 import {
   formatReference,
