@@ -122,13 +122,17 @@ function retryAfterPolicy(maxRetries: number, maxWaitSeconds: number, logger: Lo
           message: `${failure.message} (GitHub asked to wait ${wait} s, more than the ${maxWaitSeconds} s shipline waits)`
         })
       }
-      if (attempt < maxRetries) {
+      // A caller can lower the retries of one request (`request: { retries: 0 }`), e.g. a create it
+      // wants to check for itself before repeating.
+      const own = (options.request as { retries?: number }).retries
+      const limit = own !== undefined && own < maxRetries ? own : maxRetries
+      if (attempt < limit) {
         const why = asked !== undefined ? 'Retry-After' : 'backoff'
         logger.info(
-          `GitHub answered ${failure.status} to ${options.method} ${options.url}; retry ${attempt + 1}/${maxRetries} in ${wait} s (${why})`
+          `GitHub answered ${failure.status} to ${options.method} ${options.url}; retry ${attempt + 1}/${limit} in ${wait} s (${why})`
         )
       }
-      failure.request!.request = { ...inner, retries: maxRetries, retryAfter: wait }
+      failure.request!.request = { ...inner, retries: limit, retryAfter: wait }
       throw failure
     })
   }

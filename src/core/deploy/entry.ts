@@ -1,0 +1,342 @@
+/**
+ * The deploy interface every entry point shares (CLI, action, dispatch form): same parameters,
+ * same validation, same plan. Adapters turn their inputs into a DeployRequest and call these.
+ *
+ *   deployService(request, services)    plan, then dry run or deploy
+ *   rollbackService(target, services)   back to the previous release (or target.version)
+ *   serviceStatus(target, services)     which version runs where, since when, by whom; the lock
+ *   stopService(target, services)       stops what the provider started
+ *   unlockService(target, services)     break-glass lock removal with a reason
+ */
+import { existsSync } from 'node:fs'
+import { resolveConfig } from '../config/resolve-config.js'
+import { errorMessage, OperationError } from '../errors.js'
+import { findEnvironment, findService, loadManifest } from '../manifest/load-manifest.js'
+import type { EnvironmentSpec, Manifest, Service } from '../manifest/types.js'
+import type { Exec } from '../../platform/exec.js'
+import type { Logger } from '../../platform/logger.js'
+import { providerFor, type Provider } from '../../platform/deploy-providers.js'
+import { readHolder } from './deploy-lock.js'
+import type { DeploymentRecorder } from './deployment-recorder.js'
+import { executeDeploy } from './deploy.js'
+import { readState } from './host-state.js'
+import { forceUnlock, readStatus, stopService as stopHosts, type HostStatus } from './host-status.js'
+import type { Deployment, DeployPlan, DeployRequest, LockHolder } from './model.js'
+import { buildPlan, describePlan, type DeployConfig } from './plan.js'
+import { resolveVersion } from './resolve-version.js'
+import { requireReleaseEverywhere, rollbackTarget } from './rollback.js'
+import { closeHosts, openHosts } from './targets.js'
+
+export interface DeployServices {
+  /** Folder holding shipline.yml. */
+  repo: string
+  artifactsDir: string
+  exec: Exec
+  logger: Logger
+  /** Where secrets are read from (the step's or the shell's environment). */
+  env: Readonly<Record<string, string | undefined>>
+  now?: () => Date
+  signal?: AbortSignal
+  /** The GitHub record, when there is a token and a repository. */
+  recorder?: (plan: DeployPlan) => DeploymentRecorder | undefined
+  onLockAcquired?: (holder: LockHolder, plan: DeployPlan) => void
+  onLockReleased?: () => void
+  lockPollMs?: number
+}
+
+export interface Target {
+  service: string
+  environment: string
+  actor: string
+  runUrl?: string
+}
+
+export interface DryRunCheck {
+  check: string
+  ok: boolean
+  detail: string
+}
+
+export interface DeployOutcome {
+  plan: DeployPlan
+  planText: string[]
+  /** Set for --dry-run. */
+  checks?: DryRunCheck[]
+  /** Set for a real deploy. */
+  deployment?: Deployment
+}
+
+interface Prepared {
+  manifest: Manifest
+  service: Service
+  environment: EnvironmentSpec
+  provider: Provider
+}
+
+function prepare(target: { service: string; environment: string }, services: DeployServices): Prepared {
+  const manifest = loadManifest(services.repo)
+  const service = findService(manifest, target.service)
+  const environment = findEnvironment(manifest, target.environment)
+  const provider = providerFor({
+    manifest,
+    environment,
+    service,
+    exec: services.exec,
+    logger: services.logger,
+    secret: (name) => services.env[name]
+  })
+  return { manifest, service, environment, provider }
+}
+
+function configFor(prepared: Prepared, services: DeployServices, mode: 'check' | 'resolve') {
+  const resolution = resolveConfig({
+    manifest: prepared.manifest,
+    service: prepared.service.name,
+    environment: prepared.environment.name,
+    env: services.env,
+    logger: services.logger,
+    secrets: mode
+  })
+  const config: DeployConfig = {
+    values: resolution.values,
+    hash: resolution.hash,
+    secrets: resolution.secrets
+  }
+  return { config, render: () => resolution.render('json') }
+}
+
+const now = (services: DeployServices) => services.now ?? (() => new Date())
+
+export async function deployService(
+  request: DeployRequest,
+  services: DeployServices
+): Promise<DeployOutcome> {
+  const prepared = prepare({ service: request.service, environment: request.environment }, services)
+  try {
+    const artifact = await resolveVersion(
+      {
+        service: prepared.service,
+        repo: prepared.manifest.root,
+        artifactsDir: services.artifactsDir,
+        needsArchive: prepared.environment.provider !== 'command'
+      },
+      request.version
+    )
+    const { config, render } = configFor(prepared, services, request.dryRun ? 'check' : 'resolve')
+    const plan = buildPlan(
+      {
+        manifest: prepared.manifest,
+        service: prepared.service,
+        environment: prepared.environment,
+        artifact,
+        config,
+        ...(request.maxParallel !== undefined ? { maxParallel: request.maxParallel } : {}),
+        ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {})
+      },
+      existsSync
+    )
+    const planText = describePlan(plan)
+    if (request.dryRun) return { plan, planText, checks: await dryRun(plan, prepared, services) }
+    const deployment = await executeDeploy(
+      plan,
+      {
+        actor: request.actor,
+        ...(request.runUrl ? { runUrl: request.runUrl } : {}),
+        action: 'deploy',
+        install: true,
+        configText: render()
+      },
+      {
+        open: prepared.provider.open,
+        driver: prepared.provider.driver,
+        recorder: services.recorder?.(plan),
+        logger: services.logger,
+        now: now(services),
+        signal: services.signal,
+        onLockAcquired: services.onLockAcquired,
+        onLockReleased: services.onLockReleased,
+        lockPollMs: services.lockPollMs
+      }
+    )
+    return { plan, planText, deployment }
+  } finally {
+    prepared.provider.dispose()
+  }
+}
+
+/** Checks a plan without changing anything: the artifact (already verified), secrets, hosts, lock. */
+async function dryRun(
+  plan: DeployPlan,
+  prepared: Prepared,
+  services: DeployServices
+): Promise<DryRunCheck[]> {
+  const checks: DryRunCheck[] = [
+    { check: 'artifact', ok: true, detail: `${plan.artifact.version} ${plan.artifact.digest}` }
+  ]
+  for (const name of plan.secrets) {
+    const present = Boolean(services.env[name])
+    checks.push({ check: `secret ${name}`, ok: present, detail: present ? 'present' : 'not set' })
+  }
+  const contexts = openHosts(plan.hosts, prepared.provider.open)
+  try {
+    await Promise.all(
+      contexts.map(async (c) => {
+        try {
+          await c.access.probe()
+          const state = await readState(c.access, c.layout)
+          checks.push({
+            check: `host ${c.host.name}`,
+            ok: true,
+            detail: `answers; runs ${state.current ?? 'nothing'}`
+          })
+        } catch (error) {
+          checks.push({ check: `host ${c.host.name}`, ok: false, detail: errorMessage(error) })
+        }
+      })
+    )
+    const holder = contexts[0]
+      ? await readHolder(contexts[0].access, contexts[0].layout).catch(() => undefined)
+      : undefined
+    checks.push({
+      check: 'lock',
+      ok: true,
+      detail: holder ? `held by ${holder.actor} since ${holder.since}` : 'free'
+    })
+  } finally {
+    await closeHosts(contexts)
+  }
+  return checks.sort((a, b) => a.check.localeCompare(b.check))
+}
+
+export async function rollbackService(
+  target: Target & { version?: string },
+  services: DeployServices
+): Promise<DeployOutcome> {
+  const prepared = prepare(target, services)
+  try {
+    const { config } = configFor(prepared, services, 'check')
+    const placeholder = {
+      service: prepared.service.name,
+      version: '',
+      digest: '',
+      source: { kind: 'folder' as const, path: '' }
+    }
+    const hostsOnly = buildPlan(
+      {
+        manifest: prepared.manifest,
+        service: prepared.service,
+        environment: prepared.environment,
+        artifact: placeholder,
+        config
+      },
+      existsSync
+    )
+    const contexts = openHosts(hostsOnly.hosts, prepared.provider.open)
+    let chosen
+    try {
+      await contexts[0]!.access.probe()
+      chosen = await rollbackTarget(contexts, prepared.service.name, target.version)
+    } finally {
+      await closeHosts(contexts)
+    }
+    const plan: DeployPlan = { ...hostsOnly, artifact: chosen.artifact, configHash: chosen.configHash }
+    const precheckContexts = openHosts(plan.hosts, prepared.provider.open)
+    const deployment = await executeDeploy(
+      plan,
+      {
+        actor: target.actor,
+        ...(target.runUrl ? { runUrl: target.runUrl } : {}),
+        action: 'rollback',
+        install: false,
+        precheck: requireReleaseEverywhere(precheckContexts, chosen.artifact.version, (c) =>
+          prepared.provider.driver.hasRelease(c, chosen.artifact.version)
+        )
+      },
+      {
+        open: prepared.provider.open,
+        driver: prepared.provider.driver,
+        recorder: services.recorder?.(plan),
+        logger: services.logger,
+        now: now(services),
+        signal: services.signal,
+        onLockAcquired: services.onLockAcquired,
+        onLockReleased: services.onLockReleased,
+        lockPollMs: services.lockPollMs
+      }
+    ).finally(() => closeHosts(precheckContexts))
+    return { plan, planText: describePlan(plan), deployment }
+  } finally {
+    prepared.provider.dispose()
+  }
+}
+
+async function withHosts<T>(
+  target: { service: string; environment: string },
+  services: DeployServices,
+  work: (prepared: Prepared, contexts: ReturnType<typeof openHosts>) => Promise<T>
+): Promise<T> {
+  const prepared = prepare(target, services)
+  try {
+    const placeholder = {
+      service: prepared.service.name,
+      version: '',
+      digest: '',
+      source: { kind: 'folder' as const, path: '' }
+    }
+    const config: DeployConfig = { values: {}, hash: '', secrets: [] }
+    const plan = buildPlan(
+      {
+        manifest: prepared.manifest,
+        service: prepared.service,
+        environment: prepared.environment,
+        artifact: placeholder,
+        config
+      },
+      existsSync
+    )
+    const contexts = openHosts(plan.hosts, prepared.provider.open)
+    try {
+      return await work(prepared, contexts)
+    } finally {
+      await closeHosts(contexts)
+    }
+  } finally {
+    prepared.provider.dispose()
+  }
+}
+
+export async function serviceStatus(
+  target: { service: string; environment: string },
+  services: DeployServices
+): Promise<{ hosts: HostStatus[]; lock?: LockHolder }> {
+  return withHosts(target, services, (_prepared, contexts) => readStatus(contexts))
+}
+
+export async function stopService(target: Target, services: DeployServices): Promise<string[]> {
+  return withHosts(target, services, (prepared, contexts) =>
+    stopHosts(contexts, prepared.provider.driver, {
+      actor: target.actor,
+      service: prepared.service.name,
+      environment: prepared.environment.name,
+      at: now(services)().toISOString()
+    })
+  )
+}
+
+export async function unlockService(
+  target: Target & { reason: string },
+  services: DeployServices
+): Promise<LockHolder | undefined> {
+  if (!target.reason.trim())
+    throw new OperationError(
+      'unlock needs a reason: shipline unlock artifact=... environment=... reason="why it is safe"'
+    )
+  return withHosts(target, services, (prepared, contexts) =>
+    forceUnlock(contexts, target.reason, {
+      actor: target.actor,
+      service: prepared.service.name,
+      environment: prepared.environment.name,
+      at: now(services)().toISOString()
+    })
+  )
+}
