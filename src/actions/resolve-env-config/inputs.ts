@@ -1,4 +1,4 @@
-import { booleanInput, choiceInput, listInput, requiredInput, stringInput } from '../common/inputs.js'
+import { booleanInput, choiceInput, requiredInput, stringInput } from '../common/inputs.js'
 
 /** The names declared in actions/resolve-env-config/action.yml, in the same order. */
 export const inputNames = [
@@ -14,6 +14,7 @@ export interface Inputs {
   workingDirectory: string
   service: string
   environment: string
+  /** `key=value` lines; commas are part of values here, so lines are the only separator. */
   overrides: string[]
   format: 'dotenv' | 'json' | 'yaml'
   dryRun: boolean
@@ -24,7 +25,10 @@ export function getInputs(): Inputs {
     workingDirectory: stringInput('working-directory') ?? '.',
     service: requiredInput('service', { maxLength: 63 }),
     environment: requiredInput('environment', { maxLength: 1024 }),
-    overrides: listInput('overrides'),
+    overrides: (stringInput('overrides', { maxLength: 65536 }) ?? '')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean),
     format: choiceInput('format', ['dotenv', 'json', 'yaml'] as const, 'dotenv'),
     dryRun: booleanInput('dry-run', false)
   }
