@@ -1,0 +1,129 @@
+/**
+ * A scenario: the example monorepo in a real git repository, the local store that outlives runs
+ * (artifacts by run, the local environment's hosts), and helpers to push and to run a workflow
+ * as GitHub would for that push or for a manual dispatch.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { TestRepo } from '../git-repo.js'
+import type { Value } from './expressions.js'
+import type { LocalStore } from './local-equivalents.js'
+import { runWorkflow } from './run-workflow.js'
+import type { JobRun, StepRun, WorkflowRun } from './run-workflow.js'
+
+export class PipelineScenario {
+  readonly repo: TestRepo
+  readonly store: LocalStore
+  private runs = 0
+  private lastPushed: string | undefined
+
+  constructor(repo: TestRepo = TestRepo.fromExample()) {
+    this.repo = repo
+    const root = mkdtempSync(path.join(tmpdir(), 'shipline-scenario-'))
+    this.store = { artifacts: path.join(root, 'artifacts'), machine: path.join(root, 'machine') }
+  }
+
+  /** Runs a workflow for a push of the current HEAD (before = the previously pushed commit). */
+  async push(
+    workflow: string,
+    options: { vars?: Record<string, string>; directory?: string } = {}
+  ): Promise<WorkflowRun> {
+    const sha = this.repo.head()
+    const before = this.lastPushed ?? '0000000000000000000000000000000000000000'
+    this.lastPushed = sha
+    // The commits the push brought, oldest first, as GitHub lists them in the payload.
+    const range = before.startsWith('0000') ? [sha] : [`${before}..${sha}`]
+    const commits = this.repo
+      .git('rev-list', '--reverse', ...range)
+      .split('\n')
+      .filter(Boolean)
+      .map((id) => ({ id, distinct: true }))
+    return runWorkflow({
+      workflow,
+      directory: options.directory,
+      repository: this.repo.dir,
+      sha,
+      eventName: 'push',
+      event: {
+        ref: 'refs/heads/main',
+        before,
+        after: sha,
+        created: before.startsWith('0000'),
+        forced: false,
+        repository: { full_name: 'example-shop/shop', default_branch: 'main' },
+        head_commit: { id: sha },
+        commits
+      },
+      vars: options.vars,
+      store: this.store,
+      runId: ++this.runs
+    })
+  }
+
+  /** Runs a workflow_dispatch workflow with the given inputs on the current HEAD. */
+  async dispatch(
+    workflow: string,
+    inputs: Record<string, Value>,
+    options: { directory?: string } = {}
+  ): Promise<WorkflowRun> {
+    return runWorkflow({
+      workflow,
+      directory: options.directory,
+      repository: this.repo.dir,
+      sha: this.repo.head(),
+      eventName: 'workflow_dispatch',
+      event: { inputs: inputs as Record<string, Value>, ref: 'refs/heads/main' },
+      inputs,
+      store: this.store,
+      runId: ++this.runs
+    })
+  }
+}
+
+/** Every job run of a workflow run, reusable-workflow calls flattened, as `caller/called` ids. */
+export function allJobs(run: WorkflowRun, prefix = ''): Array<{ path: string; job: JobRun }> {
+  return Object.values(run.jobs).flatMap((job) => [
+    { path: `${prefix}${job.id}`, job },
+    ...job.legs.flatMap((leg) =>
+      leg.calls ? allJobs(leg.calls, `${prefix}${job.id}[${legName(leg.matrix)}]/`) : []
+    )
+  ])
+}
+
+/** A readable account of a run for failure messages: each job, each step, and the log of failed steps. */
+export function describeRun(run: WorkflowRun): string {
+  const lines: string[] = [`${run.file} run ${run.runId}: ${run.result}`]
+  for (const { path: jobPath, job } of allJobs(run)) {
+    lines.push(`  ${jobPath}: ${job.result}`)
+    for (const leg of job.legs)
+      for (const step of leg.steps) {
+        lines.push(`    ${step.conclusion.padEnd(8)} ${step.name}`)
+        if (step.conclusion === 'failure') lines.push(indent(step.log.slice(-4000), '      | '))
+      }
+  }
+  return lines.join('\n')
+}
+
+export function stepOf(job: JobRun, name: string, leg = 0): StepRun | undefined {
+  return job.legs[leg]?.steps.find((s) => s.id === name || s.name === name)
+}
+
+function legName(matrix: Value): string {
+  if (matrix === null || typeof matrix !== 'object' || Array.isArray(matrix)) return ''
+  const service = (matrix as Record<string, Value>).service
+  return typeof service === 'string' ? service : JSON.stringify(matrix)
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n')
+}
+
+/** Fails with the whole account of the run unless it succeeded. */
+export function expectSucceeded(run: WorkflowRun): WorkflowRun {
+  if (run.result !== 'success') throw new Error(`the run failed:\n${describeRun(run)}`)
+  return run
+}
