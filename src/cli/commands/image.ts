@@ -95,8 +95,20 @@ export const imageCommand: Command = {
         : {}),
       logger: context.logger
     })
+    const built = {
+      service: image.service,
+      version: image.version,
+      layoutDir: image.layoutDir,
+      digest: image.digest,
+      config: image.config,
+      layer: image.layer,
+      ...(image.base
+        ? { base: { name: image.base.name, digest: image.base.digest, reused: image.base.reused } }
+        : {}),
+      references: image.references
+    }
     if (!booleanParam(context, 'push')) {
-      if (context.json) printJson(context, { ...image, pushed: false })
+      if (context.json) printJson(context, built)
       else context.terminal.line(`${service.name}: ${image.layoutDir} (${image.digest}), not pushed`)
       return 0
     }
@@ -108,14 +120,13 @@ export const imageCommand: Command = {
       )
     }
     const credentials = registryCredentialsFromEnv(image.references[0] ?? '', context.env)
-    if (credentials) context.logger.mask(credentials.password)
     const pushed = await pushServiceImage({
       image,
       ...(credentials ? { credentials } : {}),
       logger: context.logger,
       signal: context.signal
     })
-    if (context.json) printJson(context, { ...pushed, layoutDir: image.layoutDir, pushed: true })
+    if (context.json) printJson(context, { ...built, pushed })
     else context.terminal.line(imageSummaryLine(service.name, pushed))
     return 0
   }
