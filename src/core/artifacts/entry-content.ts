@@ -35,3 +35,34 @@ export async function* entryContent(entry: TreeEntry): AsyncGenerator<Uint8Array
     )
   }
 }
+
+/** Files up to this size are read whole by `readSmallFile`: one read instead of a stream each. */
+export const SMALL_FILE_BYTES = 256 * 1024
+
+/**
+ * Reads a small file entry's content into `target` at `offset` (the caller allocates one buffer
+ * for header and content). Same guarantees as `entryContent`: no symlink followed, size checked.
+ */
+export async function readSmallFile(entry: TreeEntry, target: Buffer, offset: number): Promise<void> {
+  if (entry.content) {
+    target.set(entry.content, offset)
+    return
+  }
+  const handle = await open(entry.source as string, constants.O_RDONLY | constants.O_NOFOLLOW)
+  try {
+    let filled = 0
+    while (filled < entry.size) {
+      const { bytesRead } = await handle.read(target, offset + filled, entry.size - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+    }
+    const extra = await handle.read(Buffer.alloc(1), 0, 1, entry.size)
+    if (filled !== entry.size || extra.bytesRead !== 0) {
+      throw new OperationError(
+        `${entry.source} changed while it was being packaged (expected ${entry.size} bytes)`
+      )
+    }
+  } finally {
+    await handle.close()
+  }
+}

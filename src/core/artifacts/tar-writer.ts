@@ -9,11 +9,8 @@
  * or as the first stage of `stream/promises` pipeline (see archive-file.ts for tar[.gz] files
  * with their digests). File content is read in bounded chunks: the tree is never held in memory.
  */
-import { open } from 'node:fs/promises'
-import { constants } from 'node:fs'
-import { OperationError } from '../errors.js'
 import type { TreeEntry } from './model.js'
-import { entryContent } from './entry-content.js'
+import { entryContent, readSmallFile, SMALL_FILE_BYTES } from './entry-content.js'
 
 export interface TarOptions {
   /** The one timestamp written for every entry (SOURCE_DATE_EPOCH). */
@@ -25,11 +22,14 @@ export interface TarOptions {
   namePrefix?: string
   /** Write a `./` entry for the root folder first (dpkg-deb does). Only with the `./` prefix. */
   rootEntry?: boolean
+  /**
+   * Sees the content of every file entry as it streams by (in order, possibly in several
+   * chunks), so per-file digests (md5sums, RPM file digests) cost no second read.
+   */
+  onContent?: (entry: TreeEntry, chunk: Uint8Array) => void
 }
 
 const BLOCK = 512
-/** Files up to this size are read whole into their header's buffer: one chunk per small file. */
-const SMALL_FILE_BYTES = 256 * 1024
 const MAX_OCTAL_SIZE = 0o77777777777
 const USTAR_MAGIC = 'ustar\u000000'
 const GNU_MAGIC = 'ustar  \u0000'
@@ -58,11 +58,16 @@ export async function* tarChunks(
     const head = headerWithLongNames(fields)
     if (entry.type !== 'file') {
       yield head
-    } else if (entry.size <= SMALL_FILE_BYTES && entry.source && !entry.content) {
-      yield await smallFileRecord(head, entry)
+    } else if (entry.size <= SMALL_FILE_BYTES) {
+      const record = await smallFileRecord(head, entry)
+      options.onContent?.(entry, record.subarray(head.length, head.length + entry.size))
+      yield record
     } else {
       yield head
-      yield* entryContent(entry)
+      for await (const chunk of entryContent(entry)) {
+        options.onContent?.(entry, chunk)
+        yield chunk
+      }
       const pad = padding(entry.size)
       if (pad) yield Buffer.alloc(pad)
     }
@@ -164,23 +169,7 @@ function sizeField(block: Buffer, size: number): void {
 async function smallFileRecord(head: Buffer, entry: TreeEntry): Promise<Buffer> {
   const record = Buffer.alloc(head.length + roundUp(entry.size))
   head.copy(record)
-  const handle = await open(entry.source as string, constants.O_RDONLY | constants.O_NOFOLLOW)
-  try {
-    let filled = 0
-    while (filled < entry.size) {
-      const { bytesRead } = await handle.read(record, head.length + filled, entry.size - filled, filled)
-      if (bytesRead === 0) break
-      filled += bytesRead
-    }
-    const extra = await handle.read(Buffer.alloc(1), 0, 1, entry.size)
-    if (filled !== entry.size || extra.bytesRead !== 0) {
-      throw new OperationError(
-        `${entry.source} changed while it was being packaged (expected ${entry.size} bytes)`
-      )
-    }
-  } finally {
-    await handle.close()
-  }
+  await readSmallFile(entry, record, head.length)
   return record
 }
 

@@ -1,0 +1,91 @@
+/**
+ * A streaming cpio "newc" writer (magic 070701, ASCII-hex header, names and data padded to 4
+ * bytes, closed by `TRAILER!!!`): the payload format of RPM packages. Names carry the `./`
+ * prefix rpm expects; every entry is root-owned and stamped with one mtime.
+ */
+import { entryContent, readSmallFile, SMALL_FILE_BYTES } from './entry-content.js'
+import type { TreeEntry } from './model.js'
+
+export interface CpioOptions {
+  mtime: number
+  /** Sees each file's content as it streams by (RPM file digests). */
+  onContent?: (entry: TreeEntry, chunk: Uint8Array) => void
+}
+
+const TYPE_BITS = { file: 0o100000, dir: 0o040000, symlink: 0o120000 } as const
+const MAX_FIELD = 0xffffffff
+
+/** The full st_mode rpm stores (type bits + permissions). */
+export function cpioMode(entry: TreeEntry): number {
+  return TYPE_BITS[entry.type] | (entry.mode & 0o7777)
+}
+
+/** Size as rpm sees it: file length, link target length, 0 for folders. */
+export function entryDataSize(entry: TreeEntry): number {
+  if (entry.type === 'file') return entry.size
+  if (entry.type === 'symlink') return Buffer.byteLength(entry.linkTarget ?? '')
+  return 0
+}
+
+function pad4(n: number): number {
+  return (4 - (n % 4)) % 4
+}
+
+function header(
+  name: string,
+  fields: { ino: number; mode: number; nlink: number; mtime: number; size: number }
+) {
+  const nameBytes = Buffer.from(`${name}\0`, 'utf8')
+  const hex = (v: number): string => {
+    if (v < 0 || v > MAX_FIELD) throw new Error(`cpio field ${v} does not fit 8 hex digits (files over 4 GB)`)
+    return v.toString(16).padStart(8, '0')
+  }
+  const text =
+    '070701' +
+    [fields.ino, fields.mode, 0, 0, fields.nlink, fields.mtime, fields.size, 0, 0, 0, 0, nameBytes.length, 0]
+      .map(hex)
+      .join('')
+  const head = Buffer.alloc(110 + nameBytes.length + pad4(110 + nameBytes.length))
+  head.write(text, 0, 'latin1')
+  nameBytes.copy(head, 110)
+  return head
+}
+
+/** Yields the cpio archive of `entries` (inode numbers 1..n in the given order). */
+export async function* cpioChunks(
+  entries: readonly TreeEntry[],
+  options: CpioOptions
+): AsyncGenerator<Uint8Array> {
+  let ino = 0
+  for (const entry of entries) {
+    ino += 1
+    const size = entryDataSize(entry)
+    const head = header(`./${entry.path}`, {
+      ino,
+      mode: cpioMode(entry),
+      nlink: entry.type === 'dir' ? 2 : 1,
+      mtime: options.mtime,
+      size
+    })
+    if (entry.type === 'symlink') {
+      const target = Buffer.from(entry.linkTarget ?? '', 'utf8')
+      yield Buffer.concat([head, target, Buffer.alloc(pad4(size))])
+    } else if (entry.type === 'dir') {
+      yield head
+    } else if (size <= SMALL_FILE_BYTES) {
+      const record = Buffer.alloc(head.length + size + pad4(size))
+      head.copy(record)
+      await readSmallFile(entry, record, head.length)
+      options.onContent?.(entry, record.subarray(head.length, head.length + size))
+      yield record
+    } else {
+      yield head
+      for await (const chunk of entryContent(entry)) {
+        options.onContent?.(entry, chunk)
+        yield chunk
+      }
+      if (pad4(size)) yield Buffer.alloc(pad4(size))
+    }
+  }
+  yield header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 })
+}
