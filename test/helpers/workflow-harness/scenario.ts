@@ -3,7 +3,7 @@
  * (artifacts by run, the local environment's hosts), and helpers to push and to run a workflow
  * as GitHub would for that push or for a manual dispatch.
  */
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { TestRepo } from '../git-repo.js'
@@ -59,6 +59,40 @@ export class PipelineScenario {
       store: this.store,
       runId: ++this.runs
     })
+  }
+
+  /**
+   * What the local environment runs for a service: the state.json of each of its hosts
+   * (`.shipline/hosts/local/<host>/<service>/state.json`), by host.
+   */
+  deployed(
+    service: string,
+    environment = 'local'
+  ): Record<string, { current?: string; digest?: string; since?: string; previous: string[] }> {
+    const hostsDir = path.join(this.store.machine, 'hosts', environment)
+    if (!existsSync(hostsDir)) return {}
+    const out: Record<string, { current?: string; digest?: string; since?: string; previous: string[] }> = {}
+    for (const host of readdirSync(hostsDir).sort()) {
+      const state = path.join(hostsDir, host, service, 'state.json')
+      if (existsSync(state)) out[host] = JSON.parse(readFileSync(state, 'utf8'))
+    }
+    return out
+  }
+
+  /** Stops the services the local deploys started (their pid files), so no test leaves one running. */
+  stopServices(): void {
+    const hostsDir = path.join(this.store.machine, 'hosts')
+    if (!existsSync(hostsDir)) return
+    for (const pidFile of findFiles(hostsDir, 'service.pid')) {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 1) {
+        try {
+          process.kill(pid, 'SIGTERM')
+        } catch {
+          // already gone
+        }
+      }
+    }
   }
 
   /** Runs a workflow_dispatch workflow with the given inputs on the current HEAD. */
@@ -126,4 +160,22 @@ function indent(text: string, prefix: string): string {
 export function expectSucceeded(run: WorkflowRun): WorkflowRun {
   if (run.result !== 'success') throw new Error(`the run failed:\n${describeRun(run)}`)
   return run
+}
+
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) return findFiles(full, name)
+    return entry.name === name ? [full] : []
+  })
+}
+
+/** The per-service pipeline runs of a caller's matrix job, by service. */
+export function pipelineRuns(run: WorkflowRun, job = 'pipeline'): Record<string, WorkflowRun> {
+  const out: Record<string, WorkflowRun> = {}
+  for (const leg of run.jobs[job]?.legs ?? []) {
+    const service = (leg.matrix as Record<string, Value> | null)?.service
+    if (typeof service === 'string' && leg.calls) out[service] = leg.calls
+  }
+  return out
 }
