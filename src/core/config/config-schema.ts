@@ -38,7 +38,7 @@ function compileSchema(manifest: Manifest, schemaPath: string, service: Service)
     throw new ConfigError(`${schemaPath} is not a JSON Schema object`, file.locate([]), 'write a JSON Schema')
   }
   const declared = String((schema as Record<string, unknown>).$schema ?? '')
-  const options = { allErrors: true, strict: false, allowUnionTypes: true }
+  const options = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true }
   const ajv = declared.includes('2020-12') ? new Ajv2020(options) : new Ajv(options)
   try {
     return ajv.compile(schema)

@@ -10,11 +10,10 @@ export function renderConfig(values: Record<string, unknown>, format: ConfigForm
     case 'json':
       return `${JSON.stringify(JSON.parse(canonicalJson(values)), null, 2)}\n`
     case 'yaml':
-      // Every string double-quoted: a YAML 1.1 reader cannot mistake "on" or "no" for a boolean.
+      // Every string and key double-quoted: a YAML 1.1 reader cannot take "on" or "no" for a boolean.
       return stringify(JSON.parse(canonicalJson(values)), {
         version: '1.2',
         defaultStringType: 'QUOTE_DOUBLE',
-        defaultKeyType: 'PLAIN',
         lineWidth: 0
       })
     case 'dotenv':
