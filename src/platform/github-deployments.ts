@@ -14,7 +14,7 @@
  */
 import type { DeploymentRecorder } from '../core/deploy/deployment-recorder.js'
 import type { Deployment, DeployPlan } from '../core/deploy/model.js'
-import { describeGitHubError, type GitHubClient } from './github-client.js'
+import { createGitHubClient, describeGitHubError, type GitHubClient } from './github-client.js'
 import type { Logger } from './logger.js'
 
 export interface GitHubRecordOptions {
@@ -59,9 +59,21 @@ export class GitHubDeploymentRecorder implements DeploymentRecorder {
     return { owner: this.options.owner, repo: this.options.repo }
   }
 
-  private marker(plan: DeployPlan): string {
+  private marker(plan: Pick<DeployPlan, 'environment' | 'service'> & { version: string }): string {
     const o = this.options
-    return `${o.runId ?? 'local'}.${o.runAttempt ?? '1'}.${plan.environment}.${plan.service}.${plan.artifact.version}`
+    return `${o.runId ?? 'local'}.${o.runAttempt ?? '1'}.${plan.environment}.${plan.service}.${plan.version}`
+  }
+
+  /** The post step's record of a deploy killed before it could say so itself. */
+  async markCancelled(environment: string, service: string, version: string): Promise<void> {
+    this.environment = githubEnvironment(environment, service)
+    await this.warnOnFailure('marking the deployment cancelled', async () => {
+      this.deploymentId = await this.findOwn(this.marker({ environment, service, version }))
+      await this.status(
+        'error',
+        'cancelled: the deploy was interrupted; the lock was released by the post step'
+      )
+    })
   }
 
   private async warnOnFailure(what: string, work: () => Promise<void>): Promise<void> {
@@ -101,7 +113,7 @@ export class GitHubDeploymentRecorder implements DeploymentRecorder {
   async start(plan: DeployPlan): Promise<void> {
     const { client } = this.options
     this.environment = githubEnvironment(plan.environment, plan.service)
-    const marker = this.marker(plan)
+    const marker = this.marker({ ...plan, version: plan.artifact.version })
     await this.warnOnFailure('creating the deployment', async () => {
       let id = await this.findOwn(marker)
       const attempts = this.options.createAttempts ?? 3
@@ -201,4 +213,48 @@ export class GitHubDeploymentRecorder implements DeploymentRecorder {
       if (latest === 'inactive') return
     }
   }
+}
+
+/**
+ * The recorder for a deploy started in GitHub Actions (or by anyone with GITHUB_TOKEN,
+ * GITHUB_REPOSITORY and GITHUB_SHA set); undefined when any is missing, so a local deploy keeps its
+ * record on the hosts only.
+ */
+export function recorderFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  token: string | undefined,
+  logger: Logger,
+  clientOptions: {
+    baseUrl?: string
+    msPerSecond?: number
+    minWriteIntervalMs?: number
+    signal?: AbortSignal
+  } = {}
+): ((plan: DeployPlan) => DeploymentRecorder | undefined) | undefined {
+  const repository = env['GITHUB_REPOSITORY']
+  const sha = env['GITHUB_SHA']
+  if (!token || !repository || !sha || !repository.includes('/')) return undefined
+  const [owner, repo] = repository.split('/') as [string, string]
+  const server = env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+  const runUrl = env['GITHUB_RUN_ID']
+    ? `${server}/${repository}/actions/runs/${env['GITHUB_RUN_ID']}`
+    : undefined
+  return (plan) =>
+    new GitHubDeploymentRecorder({
+      client: createGitHubClient({
+        token,
+        logger,
+        ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}),
+        ...clientOptions
+      }),
+      owner,
+      repo,
+      sha,
+      actor: env['GITHUB_ACTOR'] ?? 'unknown',
+      ...(env['GITHUB_RUN_ID'] ? { runId: env['GITHUB_RUN_ID'] } : {}),
+      ...(env['GITHUB_RUN_ATTEMPT'] ? { runAttempt: env['GITHUB_RUN_ATTEMPT'] } : {}),
+      ...(runUrl ? { runUrl } : {}),
+      production: plan.environment === 'production' || plan.environment === 'prod',
+      logger
+    })
 }

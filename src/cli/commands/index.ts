@@ -6,6 +6,8 @@ import { detectCommand } from './detect.js'
 import { imageCommand } from './image.js'
 import { rollbackCommand } from './rollback.js'
 import { statusCommand } from './status.js'
+import { stopCommand } from './stop.js'
+import { unlockCommand } from './unlock.js'
 import { validateCommand } from './validate.js'
 
 /** Every subcommand, in the order help lists them. */
@@ -17,5 +19,7 @@ export const commands: Command[] = [
   configCommand,
   deployCommand,
   rollbackCommand,
-  statusCommand
+  statusCommand,
+  stopCommand,
+  unlockCommand
 ]

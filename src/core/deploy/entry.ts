@@ -16,10 +16,10 @@ import type { EnvironmentSpec, Manifest, Service } from '../manifest/types.js'
 import type { Exec } from '../../platform/exec.js'
 import type { Logger } from '../../platform/logger.js'
 import { providerFor, type Provider } from '../../platform/deploy-providers.js'
-import { readHolder } from './deploy-lock.js'
+import { readHolder, releaseLock } from './deploy-lock.js'
 import type { DeploymentRecorder } from './deployment-recorder.js'
 import { executeDeploy } from './deploy.js'
-import { readState } from './host-state.js'
+import { appendAudit, readState } from './host-state.js'
 import { forceUnlock, readStatus, stopService as stopHosts, type HostStatus } from './host-status.js'
 import type { Deployment, DeployPlan, DeployRequest, LockHolder } from './model.js'
 import { buildPlan, describePlan, type DeployConfig } from './plan.js'
@@ -339,4 +339,38 @@ export async function unlockService(
       at: now(services)().toISOString()
     })
   )
+}
+
+/**
+ * After a deploy was interrupted before it could clean up (the action's post step): releases the
+ * lock when it is still the one that run took, and writes a `cancelled` audit line on every host
+ * that answers. Returns what it did, for the log.
+ */
+export async function recoverInterruptedDeploy(
+  target: Target & { holderId: string; version: string },
+  services: DeployServices
+): Promise<string> {
+  return withHosts(target, services, async (prepared, contexts) => {
+    const first = contexts[0]!
+    const released = await releaseLock(first.access, first.layout, target.holderId)
+    const states = await Promise.all(
+      contexts.map((c) => readState(c.access, c.layout).catch(() => undefined))
+    )
+    const entry = {
+      at: now(services)().toISOString(),
+      actor: target.actor,
+      action: 'deploy' as const,
+      service: prepared.service.name,
+      environment: prepared.environment.name,
+      version: target.version,
+      digest: '',
+      configHash: '',
+      hosts: contexts.map((c, i) => `${c.host.name}=${states[i]?.current ?? 'none'}`),
+      result: 'cancelled',
+      ...(target.runUrl ? { runUrl: target.runUrl } : {}),
+      reason: 'the deploy was interrupted before it finished; lock released by the post step'
+    }
+    await Promise.all(contexts.map((c) => appendAudit(c.access, c.layout, entry).catch(() => undefined)))
+    return `lock ${released}; hosts now run: ${entry.hosts.join(', ')}`
+  })
 }
