@@ -38,6 +38,8 @@ export interface StepRun {
   conclusion: Conclusion
   outputs: Record<string, string>
   log: string
+  /** Wall time of the step, for the account of a run (never asserted). */
+  durationMs?: number
 }
 
 export interface JobRun {
@@ -260,6 +262,7 @@ async function runSteps(file: string, jobId: string, job: TemplateToken, base: C
     const condition = conditionText(child(step, 'if'))
     if (condition) guard(condition)
     let record: StepRun
+    const started = Date.now()
     if (!evaluateCondition(condition, contexts, { success: !failed })) {
       record = { id, name, conclusion: 'skipped', outputs: {}, log: '' }
     } else {
@@ -303,7 +306,7 @@ async function runSteps(file: string, jobId: string, job: TemplateToken, base: C
           eventPath: writeEvent(place, scope.request.event)
         })
     }
-    steps.push(record)
+    steps.push({ ...record, durationMs: Date.now() - started })
     if (record.conclusion === 'failure') failed = true
     if (id)
       stepsContext[id] = {

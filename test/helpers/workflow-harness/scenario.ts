@@ -132,7 +132,7 @@ export function describeRun(run: WorkflowRun): string {
     lines.push(`  ${jobPath}: ${job.result}`)
     for (const leg of job.legs)
       for (const step of leg.steps) {
-        lines.push(`    ${step.conclusion.padEnd(8)} ${step.name}`)
+        lines.push(`    ${step.conclusion.padEnd(8)} ${step.name} (${step.durationMs ?? 0} ms)`)
         if (step.conclusion === 'failure') lines.push(indent(step.log.slice(-4000), '      | '))
       }
   }
