@@ -1,5 +1,6 @@
 import { OperationError } from '../../errors.js'
 import type { Logger } from '../../../platform/logger.js'
+import { send, type TransportRequest } from './node-transport.js'
 import { RegistryAuthenticator, type RegistryCredentials } from './registry-auth.js'
 import {
   backoffDelay,
@@ -66,7 +67,7 @@ export class RegistryHttp {
     this.signal = options.signal
     this.auth = new RegistryAuthenticator(
       options.credentials,
-      (url, headers) => this.fetchWithRetry(url, { method: 'GET', headers }, 'token request'),
+      (url, headers) => this.sendWithRetry(url, { method: 'GET', headers }, 'token request'),
       options.logger
     )
   }
@@ -88,14 +89,9 @@ export class RegistryHttp {
       const headers: Record<string, string> = { ...request.headers }
       const authorization = this.auth.header(request.scopes)
       if (authorization) headers.authorization = authorization
-      const response = await this.fetchWithRetry(
+      const response = await this.sendWithRetry(
         url,
-        {
-          method: request.method,
-          headers,
-          ...(request.body ? { body: request.body } : {}),
-          redirect: 'manual'
-        },
+        { method: request.method, headers, ...(request.body ? { body: request.body } : {}) },
         request.what
       )
       if (response.status !== 401) return response
@@ -116,21 +112,21 @@ export class RegistryHttp {
     await first.body?.cancel()
     const target = new URL(location, this.resolve(request.url))
     // No Authorization header: the redirect target is another service with its own signed URL.
-    return this.fetchWithRetry(target, { method: 'GET', headers: request.headers ?? {} }, request.what)
+    return this.sendWithRetry(target, { method: 'GET', headers: request.headers ?? {} }, request.what)
   }
 
-  private async fetchWithRetry(url: URL, init: RequestInit, what: string): Promise<Response> {
+  private async sendWithRetry(url: URL, init: TransportRequest, what: string): Promise<Response> {
     for (let attempt = 1; ; attempt++) {
       let response: Response | undefined
       let failure: string
       try {
-        response = await fetch(url, { ...init, ...(this.signal ? { signal: this.signal } : {}) })
+        response = await send(url, { ...init, ...(this.signal ? { signal: this.signal } : {}) })
         if (!isTransientStatus(response.status)) return response
         failure = `HTTP ${response.status} ${await registryErrorText(response)}`.trim()
       } catch (error) {
         if (this.signal?.aborted) throw error
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause
-        failure = `connection failed (${cause?.code ?? cause?.message ?? String(error)})`
+        const failed = error as { code?: string; message?: string }
+        failure = `connection failed (${failed.code ?? failed.message ?? String(error)})`
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined
       if (attempt >= this.retry.attempts) {
