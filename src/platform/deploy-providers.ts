@@ -81,7 +81,8 @@ export function providerFor(options: ProviderOptions): Provider {
       dispose: () => undefined
     }
   }
-  const knownHosts = knownHostsText(options)
+  // Secrets are read when the first host is opened, so a dry run can list what is missing.
+  let knownHosts: string | undefined
   const sessions = new Map<string, SshSession>()
   const sessionFor = (credentials: string | undefined): SshSession => {
     if (!credentials)
@@ -95,6 +96,7 @@ export function providerFor(options: ProviderOptions): Provider {
       const key = options.secret(credentials)
       if (!key) throw missingSecret(credentials, options.manifest, environment.name, 'ssh key')
       options.logger.mask(key)
+      knownHosts ??= knownHostsText(options)
       session = new SshSession({ privateKey: key, knownHosts })
       sessions.set(credentials, session)
     }

@@ -16,7 +16,7 @@ import type { EnvironmentSpec, Manifest, Service } from '../manifest/types.js'
 import type { Exec } from '../../platform/exec.js'
 import type { Logger } from '../../platform/logger.js'
 import { providerFor, type Provider } from '../../platform/deploy-providers.js'
-import { readHolder, releaseLock } from './deploy-lock.js'
+import { describeHolder, readHolder, releaseLock } from './deploy-lock.js'
 import type { DeploymentRecorder } from './deployment-recorder.js'
 import { executeDeploy } from './deploy.js'
 import { appendAudit, readState } from './host-state.js'
@@ -25,6 +25,7 @@ import type { Deployment, DeployPlan, DeployRequest, LockHolder } from './model.
 import { buildPlan, describePlan, type DeployConfig } from './plan.js'
 import { resolveVersion } from './resolve-version.js'
 import { requireReleaseEverywhere, rollbackTarget } from './rollback.js'
+import type { HostContext } from './release-driver.js'
 import { closeHosts, openHosts } from './targets.js'
 
 export interface DeployServices {
@@ -177,33 +178,35 @@ async function dryRun(
     const present = Boolean(services.env[name])
     checks.push({ check: `secret ${name}`, ok: present, detail: present ? 'present' : 'not set' })
   }
-  const contexts = openHosts(plan.hosts, prepared.provider.open)
+  const opened: HostContext[] = []
   try {
     await Promise.all(
-      contexts.map(async (c) => {
+      plan.hosts.map(async (host, index) => {
         try {
-          await c.access.probe()
-          const state = await readState(c.access, c.layout)
+          const [context] = openHosts([host], prepared.provider.open)
+          opened.push(context!)
+          await context!.access.probe()
+          const state = await readState(context!.access, context!.layout)
           checks.push({
-            check: `host ${c.host.name}`,
+            check: `host ${host.name}`,
             ok: true,
             detail: `answers; runs ${state.current ?? 'nothing'}`
           })
+          if (index === 0) {
+            const holder = await readHolder(context!.access, context!.layout)
+            checks.push({
+              check: 'lock',
+              ok: true,
+              detail: holder ? `held by ${describeHolder(holder)}` : 'free'
+            })
+          }
         } catch (error) {
-          checks.push({ check: `host ${c.host.name}`, ok: false, detail: errorMessage(error) })
+          checks.push({ check: `host ${host.name}`, ok: false, detail: errorMessage(error) })
         }
       })
     )
-    const holder = contexts[0]
-      ? await readHolder(contexts[0].access, contexts[0].layout).catch(() => undefined)
-      : undefined
-    checks.push({
-      check: 'lock',
-      ok: true,
-      detail: holder ? `held by ${holder.actor} since ${holder.since}` : 'free'
-    })
   } finally {
-    await closeHosts(contexts)
+    await closeHosts(opened)
   }
   return checks.sort((a, b) => a.check.localeCompare(b.check))
 }

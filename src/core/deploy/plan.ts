@@ -158,7 +158,7 @@ export function describePlan(plan: DeployPlan): string[] {
   return [
     `deploy ${plan.service} ${a.version} to ${plan.environment} (${plan.provider})`,
     `  artifact: ${a.digest} (${source})`,
-    `  config:   sha256:${plan.configHash}`,
+    `  config:   ${plan.configHash}`,
     `  strategy: rolling, ${plan.strategy.maxParallel} at a time, ${plan.strategy.rollbackOnFailure ? 'roll back on failure' : 'no rollback on failure'}, keep ${plan.strategy.keepReleases} releases`,
     `  hosts:    ${plan.hosts.map((h) => (h.port !== undefined ? `${h.name} (port ${h.port})` : h.name)).join(', ')}`,
     `  secrets:  ${plan.secrets.length ? plan.secrets.join(', ') : 'none'}`

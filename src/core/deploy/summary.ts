@@ -27,7 +27,7 @@ export function deploymentMarkdown(d: Deployment): string {
     '',
     `${cell(d.message)}`,
     '',
-    `artifact \`${d.digest}\`, config \`sha256:${d.configHash}\`, by ${cell(d.actor)}`,
+    `artifact \`${d.digest}\`, config \`${d.configHash}\`, by ${cell(d.actor)}`,
     '',
     '| host | group | before | after | health | outcome | time |',
     '| --- | --- | --- | --- | --- | --- | --- |',
