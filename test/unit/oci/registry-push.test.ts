@@ -169,6 +169,35 @@ describe('pushing an image layout', () => {
     expect(logger.messages('warning').join('\n')).toContain('connection failed')
   })
 
+  it('starts a new upload session when the registry lost the first one', async () => {
+    let lost = 0
+    registry.faults.push((req, res) => {
+      if (req.method !== 'PUT' || !req.url?.includes('/uploads/') || lost > 0) return false
+      lost++
+      res.writeHead(404, { 'content-type': 'application/json' })
+      res.end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"upload unknown"}]}')
+      return true
+    })
+    const result = await push()
+    expect(result.blobs.uploaded).toBe(3)
+    expect(result.bytesUploaded).toBe(blobBytes() + image.manifest.size)
+    expect(logger.messages('warning').join('\n')).toContain('starting the upload again')
+  })
+
+  it('fails when the registry keeps computing another digest than the one sent', async () => {
+    registry.faults.push((req, res) => {
+      if (req.method !== 'PUT' || !req.url?.includes('/uploads/')) return false
+      res.writeHead(400, { 'content-type': 'application/json' })
+      res.end(
+        '{"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content"}]}'
+      )
+      return true
+    })
+    const error = await failure(push())
+    expect(error.message).toContain('HTTP 400 DIGEST_INVALID')
+    expect(registry.requests('PUT', '/manifests/')).toEqual([])
+  })
+
   it('answers 404 from a server that is not a registry with a clear error', async () => {
     registry.faults.push((req, res) => {
       res.writeHead(404).end('not here')

@@ -72,6 +72,9 @@ export const LABELS = {
  */
 export async function buildServiceImage(options: ServiceImageOptions): Promise<ServiceImage> {
   const { service, manifest } = options
+  // Tags are checked before any work, so a version that cannot be a tag fails fast.
+  const registry = options.registry ?? manifest.images.registry
+  const references = registry ? imageReferences(registry, service, options.version) : []
   // An unknown base is the service file's mistake: say so there before building anything.
   if (service.image.base)
     findBase(manifest, service.image.base, { file: service.origin.file, keyPath: 'image.base' })
@@ -108,7 +111,6 @@ export async function buildServiceImage(options: ServiceImageOptions): Promise<S
       }
     : {}
   const written = await writeImage(layout, draft, options.version, annotations)
-  const registry = options.registry ?? manifest.images.registry
   return {
     service: service.name,
     version: options.version,
@@ -118,7 +120,7 @@ export async function buildServiceImage(options: ServiceImageOptions): Promise<S
     config: written.config,
     layer: layer.descriptor,
     ...(base ? { base } : {}),
-    references: registry ? imageReferences(registry, service, options.version) : []
+    references
   }
 }
 

@@ -21,6 +21,9 @@ export interface RegistryClientOptions {
   signal?: AbortSignal
 }
 
+/** The registry dropped or refused an upload session; a new session may succeed. */
+class UploadSessionLost extends OperationError {}
+
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024
 
 const MANIFEST_ACCEPT = [
@@ -61,10 +64,12 @@ export class RegistryClient {
   readonly registry: string
   private readonly http: RegistryHttp
   private readonly chunkSize: number
+  private readonly logger: Logger
 
   constructor(options: RegistryClientOptions) {
     this.registry = options.registry
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
+    this.logger = options.logger
     this.http = new RegistryHttp({
       registry: options.registry,
       baseUrl: registryUrl(options.registry, options.plainHttp),
@@ -152,7 +157,27 @@ export class RegistryClient {
     )
   }
 
+  /**
+   * One upload, restarted once in a new session when the registry lost or rejected the session
+   * (a connection dropped half way leaves it with a partial body, so resending into the same
+   * session gives 416, 404 or DIGEST_INVALID).
+   */
   private async uploadBlob(
+    repository: string,
+    digest: string,
+    size: number,
+    read: (offset: number, length: number) => Promise<Buffer>
+  ): Promise<number> {
+    try {
+      return await this.uploadSession(repository, digest, size, read)
+    } catch (error) {
+      if (!(error instanceof UploadSessionLost)) throw error
+      this.logger.warning(`${error.message}; starting the upload again`)
+      return this.uploadSession(repository, digest, size, read)
+    }
+  }
+
+  private async uploadSession(
     repository: string,
     digest: string,
     size: number,
@@ -190,7 +215,7 @@ export class RegistryClient {
             'content-range': `${offset}-${offset + chunk.byteLength - 1}`
           }
         })
-        if (patch.status !== 202) throw await this.failure(patch, `${what} (chunk at ${offset})`)
+        if (patch.status !== 202) throw await this.sessionFailure(patch, `${what} (chunk at ${offset})`)
         await patch.body?.cancel()
         location = this.location(patch, what)
         sent += chunk.byteLength
@@ -211,7 +236,7 @@ export class RegistryClient {
       body: finalBody ?? Buffer.alloc(0),
       headers: { 'content-type': 'application/octet-stream' }
     })
-    if (done.status !== 201) throw await this.failure(done, what)
+    if (done.status !== 201) throw await this.sessionFailure(done, what)
     await done.body?.cancel()
     const stored = done.headers.get('docker-content-digest')
     if (stored && stored !== digest) {
@@ -344,6 +369,16 @@ export class RegistryClient {
     } catch {
       // Ignored on purpose: the error being reported is the one that matters.
     }
+  }
+
+  /** A failed step of an upload session; the session-level ones are worth one fresh session. */
+  private async sessionFailure(response: Response, what: string): Promise<OperationError> {
+    const error = await this.failure(response, what)
+    const lost =
+      response.status === 404 ||
+      response.status === 416 ||
+      /DIGEST_INVALID|BLOB_UPLOAD_INVALID|BLOB_UPLOAD_UNKNOWN/.test(error.message)
+    return lost ? new UploadSessionLost(error.message) : error
   }
 
   private async failure(response: Response, what: string): Promise<OperationError> {
