@@ -8,18 +8,20 @@ import { ConfigError, type SourceLocation } from '../errors.js'
 const KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,127}$/
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-export function checkConfigKey(key: string, where: SourceLocation): void {
+/** `where` may be a function, so the location is only looked up for a key that is refused. */
+export function checkConfigKey(key: string, where: SourceLocation | (() => SourceLocation)): void {
+  const at = (): SourceLocation => (typeof where === 'function' ? where() : where)
   if (FORBIDDEN_KEYS.has(key)) {
     throw new ConfigError(
       `config key "${key}" is not allowed (it names a JavaScript object internal)`,
-      where,
+      at(),
       'rename the key'
     )
   }
   if (!KEY_PATTERN.test(key)) {
     throw new ConfigError(
       `invalid config key ${JSON.stringify(key.length > 60 ? key.slice(0, 57) + '...' : key)}`,
-      where,
+      at(),
       'use 1 to 128 letters, digits, "_" and "-" (nest maps instead of dots)'
     )
   }

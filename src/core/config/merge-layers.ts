@@ -38,9 +38,11 @@ function apply(
 ): void {
   for (const key of Object.keys(incoming)) {
     const path = [...prefix, key]
-    checkConfigKey(key, input.locate(path))
+    checkConfigKey(key, () => input.locate(path))
     const value = incoming[key]
-    forget(sources, path.join('.'), isConfigMap(value) && isConfigMap(target[key]))
+    // A map merging into a map keeps the sources below it; anything else replaces them.
+    if (isConfigMap(target[key]) && !isConfigMap(value)) forgetBelow(sources, path.join('.'))
+    sources.delete(path.join('.'))
     if (value === null || value === undefined) {
       delete target[key]
     } else if (isConfigMap(value)) {
@@ -58,9 +60,7 @@ function apply(
   }
 }
 
-/** Drops the source of a key and of everything under it; `keepChildren` when a map merges into a map. */
-function forget(sources: Map<string, ValueSource>, key: string, keepChildren: boolean): void {
-  sources.delete(key)
-  if (keepChildren) return
+/** Drops the sources of everything under a key (only needed when a map is replaced or removed). */
+function forgetBelow(sources: Map<string, ValueSource>, key: string): void {
   for (const existing of [...sources.keys()]) if (existing.startsWith(`${key}.`)) sources.delete(existing)
 }

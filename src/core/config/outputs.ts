@@ -25,6 +25,7 @@ export function outputsCarryingSecrets(
 ): { output: string; secret: string }[] {
   const hits: { output: string; secret: string }[] = []
   for (const [output, text] of Object.entries(outputs).sort(([a], [b]) => (a < b ? -1 : 1)))
-    for (const [secret, value] of secretValues) if (value && text.includes(value)) hits.push({ output, secret })
+    for (const [secret, value] of secretValues)
+      if (value && text.includes(value)) hits.push({ output, secret })
   return hits
 }
