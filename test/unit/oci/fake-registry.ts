@@ -33,6 +33,8 @@ export class FakeRegistry {
   manifestLimit = 4 * 1024 * 1024
   /** `basic` or `bearer` to require credentials user:secret. */
   auth: 'none' | 'basic' | 'bearer' = 'none'
+  /** Bumped to make every bearer token issued so far invalid (tokens expiring mid-push). */
+  tokenGeneration = 1
   /** Store blobs under this digest instead of the one sent (a broken registry). */
   corruptDigest = false
   private readonly uploads = new Map<string, Buffer[]>()
@@ -86,14 +88,15 @@ export class FakeRegistry {
       return
     }
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ token: `token-for-${url.searchParams.getAll('scope').join('+')}` }))
+    const scopes = url.searchParams.getAll('scope').join('+')
+    res.end(JSON.stringify({ token: `token-${this.tokenGeneration}-for-${scopes}` }))
   }
 
   private authorised(req: IncomingMessage): boolean {
     if (this.auth === 'none') return true
     const header = req.headers.authorization ?? ''
     if (this.auth === 'basic') return header === `Basic ${Buffer.from('user:secret').toString('base64')}`
-    return header.startsWith('Bearer token-for-')
+    return header.startsWith(`Bearer token-${this.tokenGeneration}-for-`)
   }
 
   private challenge(res: ServerResponse, url: URL): void {

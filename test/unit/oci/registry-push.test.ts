@@ -104,7 +104,22 @@ describe('pushing an image layout', () => {
     const tokenRequest = registry.requests('GET', '/token')[0]
     expect(tokenRequest?.query.getAll('scope')).toEqual(['repository:shop/catalog:pull,push'])
     expect(registry.requests('GET', '/token')).toHaveLength(1)
-    expect(logger.masked).toContain('token-for-repository:shop/catalog:pull,push')
+    expect(logger.masked).toContain('token-1-for-repository:shop/catalog:pull,push')
+  })
+
+  it('fetches a fresh token when the one it holds expires mid-push', async () => {
+    registry.auth = 'bearer'
+    let expired = false
+    registry.faults.push((req) => {
+      if (!expired && req.method === 'PUT' && req.url?.includes('/manifests/')) {
+        expired = true
+        registry.tokenGeneration++
+      }
+      return false
+    })
+    const result = await push({ credentials: { username: 'user', password: 'secret' } })
+    expect(result.digest).toBe(image.manifest.digest)
+    expect(registry.requests('GET', '/token')).toHaveLength(2)
   })
 
   it('says the registry refused the credentials on 401, and pushes no manifest', async () => {

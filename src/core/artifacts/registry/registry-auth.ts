@@ -76,8 +76,9 @@ export class RegistryAuthenticator {
       return true
     }
     if (challenge.scheme !== 'bearer' || !challenge.params.realm) return false
+    // A token we already hold was refused (expired mid-push): fetch a fresh one; the caller
+    // retries a request only once, so a token service that keeps issuing refused tokens ends in a 401.
     const key = scopeKey(scopes)
-    if (this.scheme === 'bearer' && this.tokens.has(key)) return false
     this.scheme = 'bearer'
     this.bearerChallenge = challenge
     this.tokens.set(key, await this.requestToken(challenge, scopes, registry))
