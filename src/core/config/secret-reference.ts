@@ -19,8 +19,18 @@ export function secretReference(value: unknown, where: () => SourceLocation): st
       'write secret:NAME, where NAME is letters, digits and "_" (the environment variable holding the secret)'
     )
   }
+  if (RUNNER_PREFIXES.test(name)) {
+    throw new ConfigError(
+      `secret reference ${value} names a variable of the runner, not a secret`,
+      where(),
+      'GitHub refuses secret names starting with GITHUB_; INPUT_, STATE_, RUNNER_ and ACTIONS_ variables belong to the runner - rename the secret'
+    )
+  }
   return name
 }
+
+/** Variables the runner itself sets: reading one as a secret would mask ordinary text everywhere. */
+const RUNNER_PREFIXES = /^(GITHUB|INPUT|STATE|RUNNER|ACTIONS)_/i
 
 /** Words that make a key look like it holds a credential. */
 const SECRET_WORDS = new Set([

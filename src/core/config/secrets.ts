@@ -63,7 +63,8 @@ export function readSecrets(
   const missing: ConfigError[] = []
   for (const use of uses) {
     const value = env[use.name]
-    if (value === undefined || value === '') {
+    // A blank value cannot be masked (the runner only warns), so it counts as missing.
+    if (value === undefined || value.trim() === '') {
       missing.push(
         new ConfigError(
           `secret ${use.name} (referenced by "${use.key}") is ${value === undefined ? 'not set' : 'empty'} in the step's environment`,

@@ -192,7 +192,8 @@ describe('config files', () => {
     ['a nested constructor key', 'db:\n  constructor: 1\n', /"constructor" is not allowed/, 2],
     ['a prototype key', 'db:\n  x: 1\n  prototype: {}\n', /"prototype" is not allowed/, 3],
     ['a key with a dot', 'a.b: 1\n', /invalid config key "a\.b"/, 1],
-    ['a malformed secret reference', 'pw: secret:not-a-name\n', /invalid secret reference/, 1]
+    ['a malformed secret reference', 'pw: secret:not-a-name\n', /invalid secret reference/, 1],
+    ['a runner variable as a secret', 'x: 1\npw: secret:GITHUB_TOKEN\n', /names a variable of the runner/, 2]
   ])('refuses %s with its file and line', (_name, text, message, line) => {
     const root = exampleWith({ 'config/production.yml': text })
     const error = configErrorOf(() => resolveIn(root, 'web', 'production'))

@@ -52,7 +52,7 @@ describe('secret references', () => {
   it('fails naming every missing or empty secret and where it is referenced, never a value', () => {
     const root = exampleWith({ 'config/production.yml': 'api_token: secret:API_TOKEN\n' })
     const errors = configErrorsOf(() =>
-      resolveIn(root, 'catalog', 'production', { env: { API_TOKEN: '' }, secrets: 'resolve' })
+      resolveIn(root, 'catalog', 'production', { env: { API_TOKEN: ' \n' }, secrets: 'resolve' })
     )
     expect(errors.map((e) => e.message)).toEqual([
       'secret API_TOKEN (referenced by "api_token") is empty in the step\'s environment',
