@@ -34,7 +34,8 @@ import {
 } from './model.js'
 import { packageDocEntries } from './package-docs.js'
 import { artifactFileNames, packageMetadata, SCRIPT_NAMES, type ScriptName } from './package-metadata.js'
-import { writeRpm } from './rpm-writer.js'
+import { rpmOwnedEntries, writeRpm } from './rpm-writer.js'
+import { cpioSize } from './cpio-writer.js'
 import { stageTree } from './stage-tree.js'
 import { tarSize } from './tar-writer.js'
 import { defaultVersion, packageVersions } from './versions.js'
@@ -170,9 +171,10 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
   }
 
   const names = artifactFileNames(meta)
-  const total = tarSize(tree.entries, { mtime: sourceDateEpoch })
+  const tarTotal = tarSize(tree.entries, { mtime: sourceDateEpoch, rootEntry: true })
   const files: ArtifactFile[] = []
   for (const format of formats) {
+    const total = format === 'rpm' ? cpioSize(rpmOwnedEntries(tree, meta)) : tarTotal
     const onProgress = input.onProgress
       ? (bytes: number) => input.onProgress?.({ format, bytes, total })
       : undefined

@@ -89,3 +89,14 @@ export async function* cpioChunks(
   }
   yield header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 })
 }
+
+/** Size in bytes of the archive `cpioChunks` writes for `entries` (for progress displays). */
+export function cpioSize(entries: readonly TreeEntry[]): number {
+  const record = (name: string, size: number): number => {
+    const head = 110 + Buffer.byteLength(name) + 1
+    return head + pad4(head) + size + pad4(size)
+  }
+  let total = record('TRAILER!!!', 0)
+  for (const entry of entries) total += record(`./${entry.path}`, entryDataSize(entry))
+  return total
+}
