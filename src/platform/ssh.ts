@@ -10,9 +10,11 @@
  * Security settings on every connection: no user or system ssh config (-F /dev/null), the key from a
  * secret written 0600 to a private temp folder, IdentitiesOnly, known hosts only from the manifest or
  * a secret with StrictHostKeyChecking=yes (no TOFU), BatchMode (never a prompt), no agent or X11
- * forwarding. Connections are multiplexed (ControlMaster) so each step costs one round trip.
+ * forwarding.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { OperationError } from '../core/errors.js'
@@ -62,6 +64,15 @@ export function remoteCommand(argv: readonly string[]): string {
   return argv.map(shellQuote).join(' ')
 }
 
+/** The control socket of one target (short: unix socket paths are limited to about 100 bytes). */
+export function controlPath(session: { folder: string }, target: SshTarget): string {
+  const id = createHash('sha256')
+    .update(`${target.user ?? ''}@${target.address}:${target.port ?? 22}`)
+    .digest('hex')
+    .slice(0, 16)
+  return path.join(session.folder, `cm-${id}`)
+}
+
 /** The full local argv of `ssh` for one remote argv. Pure; unit-tested. */
 export function sshArgv(
   target: SshTarget,
@@ -95,12 +106,12 @@ export function sshArgv(
     `ConnectTimeout=${options.connectTimeoutSeconds ?? 10}`,
     '-o',
     'ServerAliveInterval=15',
+    // Steps reuse the host's master connection when one is up (see SshHost.ensureMaster); this
+    // call never becomes a master itself, since a persisting master would inherit our pipes.
     '-o',
-    'ControlMaster=auto',
+    'ControlMaster=no',
     '-o',
-    `ControlPath=${path.join(session.folder, 'cm-%C')}`,
-    '-o',
-    'ControlPersist=60'
+    `ControlPath=${controlPath(session, target)}`
   ]
   if (target.port !== undefined) argv.push('-p', String(target.port))
   if (target.user) argv.push('-l', target.user)
@@ -118,11 +129,13 @@ const POINT_LINK = 'ln -sfn "$2" "$1.tmp.$$" && mv -Tf "$1.tmp.$$" "$1"'
 const START =
   'cd "$1" || exit 1; pid_file=$2; log=$3; shift 3; mkdir -p "$(dirname "$log")" "$(dirname "$pid_file")"; ' +
   'setsid "$@" >>"$log" 2>&1 </dev/null & echo $! >"$pid_file"'
+// A zombie (exited, not yet reaped: PID 1 in containers often never reaps) counts as stopped.
 const STOP =
-  'pid=$(cat "$1" 2>/dev/null) || exit 3; rm -f "$1"; kill -0 "$pid" 2>/dev/null || exit 3; ' +
+  'alive() { [ -r "/proc/$1/stat" ] && ! grep -qs ") Z" "/proc/$1/stat"; }; ' +
+  'pid=$(cat "$1" 2>/dev/null) || exit 3; rm -f "$1"; alive "$pid" || exit 3; ' +
   'kill -TERM -"$pid" 2>/dev/null || kill -TERM "$pid"; i=0; ' +
-  'while kill -0 "$pid" 2>/dev/null && [ "$i" -lt "$2" ]; do sleep 0.05; i=$((i+1)); done; ' +
-  'kill -0 "$pid" 2>/dev/null && { kill -KILL -"$pid" 2>/dev/null || kill -KILL "$pid"; }; exit 0'
+  'while alive "$pid" && [ "$i" -lt "$2" ]; do sleep 0.05; i=$((i+1)); done; ' +
+  'alive "$pid" && { kill -KILL -"$pid" 2>/dev/null || kill -KILL "$pid"; }; exit 0'
 
 /** HostAccess over OpenSSH. */
 export class SshHost implements HostAccess {
@@ -133,7 +146,35 @@ export class SshHost implements HostAccess {
     private readonly exec: Exec
   ) {}
 
+  private master: ChildProcess | undefined
+  private masterReady: Promise<void> | undefined
+
+  /**
+   * One master connection per host, started with no pipes of ours (stdio ignored) so nothing waits
+   * on it; every step then costs one round trip instead of a new handshake. When it cannot start,
+   * steps connect on their own and report the real error.
+   */
+  private ensureMaster(): Promise<void> {
+    this.masterReady ??= new Promise<void>((resolve) => {
+      const argv = sshArgv(this.target, this.session, [])
+      const at = argv.indexOf('--')
+      const options = argv.slice(1, at).map((o) => (o === 'ControlMaster=no' ? 'ControlMaster=yes' : o))
+      const child = spawn('ssh', [...options, '-N', '--', this.target.address], { stdio: 'ignore' })
+      this.master = child
+      const socket = controlPath(this.session, this.target)
+      const deadline = Date.now() + 15_000
+      const poll = (): void => {
+        if (existsSync(socket) || child.exitCode !== null || Date.now() > deadline) return resolve()
+        setTimeout(poll, 20)
+      }
+      child.once('error', () => resolve())
+      poll()
+    })
+    return this.masterReady
+  }
+
   private async ssh(remote: string[], input?: string | Buffer): Promise<ExecResult> {
+    await this.ensureMaster()
     const argv = sshArgv(this.target, this.session, remote)
     const result = await this.exec.run(argv, input === undefined ? {} : { input })
     // 255 is ssh's own failure (connection, host key, auth), never the remote command's.
@@ -250,9 +291,12 @@ export class SshHost implements HostAccess {
   }
 
   async close(): Promise<void> {
-    const argv = sshArgv(this.target, this.session, ['true'])
-    // `ssh -O exit` ends the control master; the remote command slot is ignored there.
-    const index = argv.indexOf('--')
-    await this.exec.run([...argv.slice(0, index), '-O', 'exit', ...argv.slice(index)]).catch(() => undefined)
+    const master = this.master
+    if (!master || master.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      master.once('exit', () => resolve())
+      master.kill('SIGTERM')
+      setTimeout(resolve, 2000).unref()
+    })
   }
 }

@@ -6,18 +6,64 @@
  *   const fleet = await startSshFleet(3)
  *   fleet.clientKey          private key text (give it to deploy as the credentials secret)
  *   fleet.knownHosts         known_hosts lines for every server ([127.0.0.1]:port keys)
- *   fleet.servers[i].port    the port; fleet.hostSpec(i) -> `root@127.0.0.1:<port>`
+ *   fleet.servers[i].port    the port; fleet.hostSpec(i) -> `shipline-ssh-test@127.0.0.1:<port>`
+ *   fleet.remoteRoot         a folder the ssh user owns (use it as deploy_root)
  *   await fleet.stop()       kills every sshd by its pid and removes the folder
+ *
+ * Logins use a system user with /bin/sh as its shell (created once with useradd when missing):
+ * root's bash would source ~/.bashrc for every ssh command, which on a developer machine can cost
+ * seconds per step and makes the tests measure someone's shell setup instead of shipline.
  *
  * Fails (never skips) when sshd or ssh-keygen is missing.
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const SSHD = '/usr/sbin/sshd'
+export const SSH_TEST_USER = 'shipline-ssh-test'
+
+function ensureTestUser(): { uid: number; gid: number } {
+  const lookup = () => {
+    try {
+      const [uid, gid] = ['-u', '-g'].map((flag) =>
+        Number(execFileSync('id', [flag, SSH_TEST_USER]).toString().trim())
+      )
+      return { uid: uid!, gid: gid! }
+    } catch {
+      return undefined
+    }
+  }
+  const found = lookup()
+  if (found) {
+    execFileSync('usermod', ['--home', '/', '--password', '*', SSH_TEST_USER])
+    return found
+  }
+  // Password '*': no password login, but not "locked" ('!'), which sshd without PAM would refuse.
+  execFileSync('useradd', [
+    '--system',
+    '--shell',
+    '/bin/sh',
+    '--home-dir',
+    '/',
+    '--no-create-home',
+    '--password',
+    '*',
+    SSH_TEST_USER
+  ])
+  return lookup()!
+}
 
 export interface SshServer {
   port: number
@@ -27,6 +73,7 @@ export interface SshServer {
 
 export interface SshFleet {
   folder: string
+  remoteRoot: string
   clientKey: string
   knownHosts: string
   servers: SshServer[]
@@ -67,7 +114,12 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 
 export async function startSshFleet(count: number): Promise<SshFleet> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} is missing: install openssh-server (see .ci/run)`)
+  const user = ensureTestUser()
   const folder = mkdtempSync(path.join(tmpdir(), 'shipline-sshd-'))
+  const remoteRoot = path.join(folder, 'remote')
+  mkdirSync(remoteRoot)
+  chmodSync(folder, 0o755)
+  chownSync(remoteRoot, user.uid, user.gid)
   const keygen = (file: string) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file])
   keygen(path.join(folder, 'client'))
   writeFileSync(path.join(folder, 'authorized_keys'), readFileSync(path.join(folder, 'client.pub')))
@@ -85,7 +137,7 @@ export async function startSshFleet(count: number): Promise<SshFleet> {
       `HostKey ${path.join(dir, 'host')}`,
       `PidFile ${pidFile}`,
       `AuthorizedKeysFile ${path.join(folder, 'authorized_keys')}`,
-      'PermitRootLogin prohibit-password',
+      'PermitRootLogin no',
       'PubkeyAuthentication yes',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
@@ -116,10 +168,11 @@ export async function startSshFleet(count: number): Promise<SshFleet> {
   const knownHosts = servers.map((s) => `[127.0.0.1]:${s.port} ${s.hostPublicKey}`).join('\n') + '\n'
   return {
     folder,
+    remoteRoot,
     clientKey: readFileSync(path.join(folder, 'client'), 'utf8'),
     knownHosts,
     servers,
-    hostSpec: (i) => `root@127.0.0.1:${servers[i]!.port}`,
+    hostSpec: (i) => `${SSH_TEST_USER}@127.0.0.1:${servers[i]!.port}`,
     async stop() {
       for (const server of servers) {
         try {
