@@ -13,7 +13,7 @@
  * Run: npm run bench:image   (BENCH_SERVICE_MB sets the service layer's size, default 8)
  */
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -26,6 +26,7 @@ import { stageTree } from '../src/core/artifacts/stage-tree.js'
 import { findService, loadManifest } from '../src/core/manifest/load-manifest.js'
 import { silentLogger } from '../src/platform/logger.js'
 import { LocalRegistry } from '../test/system/oci/local-registry.js'
+import { copyNodeRuntime } from '../test/system/oci/node-runtime.js'
 import { copyOfExample, editFile } from '../test/helpers/manifest-fixture.js'
 
 const run = promisify(execFile)
@@ -36,25 +37,13 @@ const EPOCH = 1_700_000_000
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 
-async function nodeRuntime(target: string): Promise<void> {
-  const node = realpathSync(process.execPath)
-  mkdirSync(path.join(target, 'usr/bin'), { recursive: true })
-  copyFileSync(node, path.join(target, 'usr/bin/node'))
-  const { stdout } = await run('ldd', [node])
-  for (const match of stdout.matchAll(/(\/\S+)\s+\(0x/g)) {
-    const library = match[1] ?? ''
-    mkdirSync(path.join(target, path.dirname(library)), { recursive: true })
-    copyFileSync(realpathSync(library), path.join(target, library))
-  }
-}
-
 async function main(): Promise<void> {
   const repo = copyOfExample()
   const work = mkdtempSync(path.join(tmpdir(), 'shipline-bench-image-'))
   const ours = await new LocalRegistry().start()
   const theirs = await new LocalRegistry().start()
   try {
-    await nodeRuntime(path.join(repo, 'images/node-bin'))
+    await copyNodeRuntime(path.join(repo, 'images/node-bin'))
     editFile(repo, 'shipline.yml', (t) =>
       t.replace('layers: [images/node-runtime]', 'layers: [images/node-runtime, images/node-bin]')
     )

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -8,6 +8,7 @@ import { ImageLayout } from '../../../src/core/artifacts/oci/image-layout.js'
 import { projectRoot } from '../../helpers/action-runner.js'
 import { copyOfExample, editFile } from '../../helpers/manifest-fixture.js'
 import { freePort, LocalRegistry } from './local-registry.js'
+import { copyNodeRuntime } from './node-runtime.js'
 
 const run = promisify(execFile)
 const EPOCH = 1_700_000_000
@@ -15,22 +16,6 @@ const EPOCH = 1_700_000_000
 let repo: string
 let work: string
 let registry: LocalRegistry
-
-/**
- * A base layer folder with the host's node binary and the shared libraries `ldd` lists, so the
- * example service runs in a container without any public base image (none is reachable here).
- */
-async function nodeRuntimeFolder(target: string): Promise<void> {
-  const node = realpathSync(process.execPath)
-  mkdirSync(path.join(target, 'usr/bin'), { recursive: true })
-  copyFileSync(node, path.join(target, 'usr/bin/node'))
-  const { stdout } = await run('ldd', [node])
-  for (const match of stdout.matchAll(/(\/\S+)\s+\(0x/g)) {
-    const library = match[1] ?? ''
-    mkdirSync(path.join(target, path.dirname(library)), { recursive: true })
-    copyFileSync(realpathSync(library), path.join(target, library))
-  }
-}
 
 interface CliImage {
   layoutDir: string
@@ -78,7 +63,7 @@ async function shiplineImage(version: string, push: boolean): Promise<CliImage> 
 beforeAll(async () => {
   repo = copyOfExample()
   work = mkdtempSync(path.join(tmpdir(), 'shipline-image-sys-'))
-  await nodeRuntimeFolder(path.join(repo, 'images/node-bin'))
+  await copyNodeRuntime(path.join(repo, 'images/node-bin'))
   editFile(repo, 'shipline.yml', (text) =>
     text.replace(
       'layers: [images/node-runtime]',

@@ -1,5 +1,4 @@
 import { OperationError } from '../../errors.js'
-import type { Logger } from '../../../platform/logger.js'
 import { canonicalJson } from '../oci/canonical-json.js'
 import { ImageLayout } from '../oci/image-layout.js'
 import {
@@ -9,22 +8,15 @@ import {
   isIndex,
   ociMediaType
 } from '../oci/image-model.js'
-import type { RegistryCredentials } from './registry-auth.js'
-import { RegistryClient } from './registry-client.js'
+import { RegistryClient, type RegistryConnectionOptions } from './registry-client.js'
 import { formatReference, manifestReference, parseImageReference } from './image-reference.js'
-import type { RetryPolicy } from './retry-policy.js'
 
-export interface PullImageOptions {
+export interface PullImageOptions extends RegistryConnectionOptions {
   reference: string
   layoutDir: string
   /** Tag to give the image inside the layout. */
   layoutTag: string
-  credentials?: RegistryCredentials
-  plainHttp?: boolean
-  retry?: RetryPolicy
   platform?: { os: string; architecture: string }
-  logger: Logger
-  signal?: AbortSignal
 }
 
 export interface PullResult {
@@ -42,14 +34,7 @@ export interface PullResult {
  */
 export async function pullImage(options: PullImageOptions): Promise<PullResult> {
   const source = parseImageReference(options.reference)
-  const client = new RegistryClient({
-    registry: source.registry,
-    logger: options.logger,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.plainHttp !== undefined ? { plainHttp: options.plainHttp } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.signal ? { signal: options.signal } : {})
-  })
+  const client = new RegistryClient({ ...options, registry: source.registry })
   const repository = source.repository
   let fetched = await client.getManifest(repository, manifestReference(source))
   if (!fetched) {

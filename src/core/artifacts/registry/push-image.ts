@@ -1,13 +1,10 @@
 import { OperationError } from '../../errors.js'
-import type { Logger } from '../../../platform/logger.js'
 import { ImageLayout } from '../oci/image-layout.js'
 import type { Descriptor, ImageManifest } from '../oci/image-model.js'
-import type { RegistryCredentials } from './registry-auth.js'
-import { RegistryClient } from './registry-client.js'
+import { RegistryClient, type RegistryConnectionOptions } from './registry-client.js'
 import { formatReference, parseImageReference } from './image-reference.js'
-import type { RetryPolicy } from './retry-policy.js'
 
-export interface PushImageOptions {
+export interface PushImageOptions extends RegistryConnectionOptions {
   /** OCI image layout folder holding the image. */
   layoutDir: string
   /** Which image of the layout (its `org.opencontainers.image.ref.name`); optional if it holds one. */
@@ -16,16 +13,10 @@ export interface PushImageOptions {
   reference: string
   /** More tags for the same manifest in the same repository. */
   tags?: string[]
-  credentials?: RegistryCredentials
   /** Repositories on the same registry that may hold the blobs already (e.g. the base image's). */
   mountFrom?: string[]
-  plainHttp?: boolean
-  retry?: RetryPolicy
-  chunkSize?: number
   /** Blob uploads in flight at once. */
   parallel?: number
-  logger: Logger
-  signal?: AbortSignal
 }
 
 export interface PushResult {
@@ -54,15 +45,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushResult> 
   const manifestDescriptor = await layout.resolve(options.layoutTag)
   const manifestBytes = await layout.readBlob(manifestDescriptor.digest)
   const manifest = JSON.parse(manifestBytes.toString('utf8')) as ImageManifest
-  const client = new RegistryClient({
-    registry: target.registry,
-    logger: options.logger,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.plainHttp !== undefined ? { plainHttp: options.plainHttp } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
-    ...(options.signal ? { signal: options.signal } : {})
-  })
+  const client = new RegistryClient({ ...options, registry: target.registry })
   const repository = target.repository
   await client.ping(repository)
 

@@ -1,20 +1,12 @@
-import type { Logger } from '../../../platform/logger.js'
 import type { ImageInfo } from '../model.js'
 import { BASE_TAG } from '../oci/base-image.js'
 import type { ServiceImage } from '../oci/service-image.js'
 import { parseImageReference } from './image-reference.js'
 import { pushImage } from './push-image.js'
-import type { RegistryCredentials } from './registry-auth.js'
-import type { RetryPolicy } from './retry-policy.js'
+import type { RegistryConnectionOptions } from './registry-client.js'
 
-export interface PushServiceImageOptions {
+export interface PushServiceImageOptions extends RegistryConnectionOptions {
   image: ServiceImage
-  credentials?: RegistryCredentials
-  plainHttp?: boolean
-  retry?: RetryPolicy
-  chunkSize?: number
-  logger: Logger
-  signal?: AbortSignal
 }
 
 /** The repository a custom base is published to, next to the services: `<registry>/base-<name>`. */
@@ -35,20 +27,13 @@ export function baseRepositoryReference(
  * manifest. Returns the image by digest; nothing is returned unless every tag points at it.
  */
 export async function pushServiceImage(options: PushServiceImageOptions): Promise<ImageInfo> {
-  const { image, logger } = options
+  const { image, ...common } = options
+  const logger = options.logger
   const [primary, ...others] = image.references
   if (!primary) {
     throw new Error(
       `service image ${image.service} has no registry reference; set images.registry in shipline.yml`
     )
-  }
-  const common = {
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.plainHttp !== undefined ? { plainHttp: options.plainHttp } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.chunkSize ? { chunkSize: options.chunkSize } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    logger
   }
   let bytesUploaded = 0
   const mountFrom: string[] = []

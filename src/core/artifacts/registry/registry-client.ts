@@ -9,8 +9,8 @@ import { RegistryHttp, registryErrorText } from './registry-http.js'
 import { registryUrl } from './image-reference.js'
 import type { RetryPolicy } from './retry-policy.js'
 
-export interface RegistryClientOptions {
-  registry: string
+/** How to reach a registry: shared by push, pull and the service-image push. */
+export interface RegistryConnectionOptions {
   credentials?: RegistryCredentials
   /** Plain HTTP instead of HTTPS (default: only for loopback registries). */
   plainHttp?: boolean
@@ -19,6 +19,10 @@ export interface RegistryClientOptions {
   chunkSize?: number
   logger: Logger
   signal?: AbortSignal
+}
+
+export interface RegistryClientOptions extends RegistryConnectionOptions {
+  registry: string
 }
 
 /** The registry dropped or refused an upload session; a new session may succeed. */
@@ -70,14 +74,7 @@ export class RegistryClient {
     this.registry = options.registry
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE
     this.logger = options.logger
-    this.http = new RegistryHttp({
-      registry: options.registry,
-      baseUrl: registryUrl(options.registry, options.plainHttp),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
-      logger: options.logger,
-      ...(options.signal ? { signal: options.signal } : {})
-    })
+    this.http = new RegistryHttp({ ...options, baseUrl: registryUrl(options.registry, options.plainHttp) })
   }
 
   /** `GET /v2/`: checks the registry speaks the API and learns its auth scheme early. */
