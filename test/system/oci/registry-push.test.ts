@@ -9,6 +9,9 @@ import { pushImage } from '../../../src/core/artifacts/registry/push-image.js'
 import { pullImage } from '../../../src/core/artifacts/registry/pull-image.js'
 import { RecordingLogger } from '../../../src/platform/logger.js'
 import { LocalRegistry } from './local-registry.js'
+import { canonicalJson } from '../../../src/core/artifacts/oci/canonical-json.js'
+import type { ImageManifest } from '../../../src/core/artifacts/oci/image-model.js'
+import { filler, sampleLayout } from '../../unit/oci/sample-layout.js'
 
 const run = promisify(execFile)
 
@@ -124,5 +127,23 @@ describe('pushing to a real docker-registry', () => {
         logger: new RecordingLogger()
       })
     ).rejects.toThrow('was not found')
+  })
+})
+
+describe('a manifest over the size limit of a real docker-registry', () => {
+  it('is refused with the reason, and no tag points at it', async () => {
+    const image = await sampleLayout(join(dir, 'big'), [filler('a', 100)], 'small')
+    const manifest = await image.layout.readJson<ImageManifest>(image.manifest.digest)
+    const big = { ...manifest, annotations: { padding: 'x'.repeat(5 * 1024 * 1024) } }
+    await image.layout.tag(
+      await image.layout.writeBlob(Buffer.from(canonicalJson(big)), big.mediaType),
+      'big'
+    )
+    const reference = `${registry.registry}/shop/big:1`
+    await expect(
+      pushImage({ layoutDir: image.layout.dir, layoutTag: 'big', reference, logger: new RecordingLogger() })
+    ).rejects.toThrow(/over the 4194304 bytes every registry must accept.*the image was not pushed/)
+    const head = await fetch(`http://${registry.registry}/v2/shop/big/manifests/1`, { method: 'HEAD' })
+    expect(head.status).toBe(404)
   })
 })

@@ -28,6 +28,9 @@ export interface RegistryClientOptions extends RegistryConnectionOptions {
 /** The registry dropped or refused an upload session; a new session may succeed. */
 class UploadSessionLost extends OperationError {}
 
+/** Registries must accept manifests up to 4 MiB (distribution-spec); bigger ones may be refused. */
+const MANIFEST_SIZE_FLOOR = 4 * 1024 * 1024
+
 export const DEFAULT_CHUNK_SIZE = 32 * 1024 * 1024
 
 const MANIFEST_ACCEPT = [
@@ -282,7 +285,14 @@ export class RegistryClient {
         `${this.registry} refused the manifest for ${repository}:${reference}: ${bytes.byteLength} bytes is over its size limit (HTTP 413); the image was not pushed`
       )
     }
-    if (response.status !== 201 && response.status !== 200) throw await this.failure(response, what)
+    if (response.status !== 201 && response.status !== 200) {
+      const error = await this.failure(response, what)
+      // distribution 2.8 answers an oversized manifest with 400 MANIFEST_INVALID, not 413.
+      if (bytes.byteLength <= MANIFEST_SIZE_FLOOR) throw error
+      throw new OperationError(
+        `${error.message}; the manifest is ${bytes.byteLength} bytes, over the ${MANIFEST_SIZE_FLOOR} bytes every registry must accept, so this registry likely refuses it for its size; the image was not pushed`
+      )
+    }
     await response.body?.cancel()
     const stored = response.headers.get('docker-content-digest')
     if (stored && stored !== digest) {
