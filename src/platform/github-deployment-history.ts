@@ -1,5 +1,6 @@
 import type { DeploymentHistory } from '../core/changes/detect-changes.js'
 import { OperationError } from '../core/errors.js'
+import { githubEnvironment } from './github-deployments.js'
 import type { Logger } from './logger.js'
 
 /** The slice of an Octokit this reader uses (the client from github-client.ts satisfies it). */
@@ -21,16 +22,8 @@ const PER_PAGE = 100
 const MAX_PAGES = 10
 
 /**
- * The GitHub environment name shipline's deploy action records per service (one identity per
- * environment and service, so deployments of different services do not deactivate each other).
- */
-export function deploymentEnvironment(environment: string, service: string): string {
-  return `${environment}/${service}`
-}
-
-/**
  * Reads "which commit of this service was last deployed successfully to this environment" from the
- * Deployments API: deployments of `<environment>/<service>`, newest first, and for each its newest
+ * Deployments API: deployments of `<environment>/<service>` (the name the deploy action records), newest first, and for each its newest
  * status; the first whose newest status is `success` wins. A deployment whose newest status is
  * failure, error or still in progress does not count, so a service whose last deploy failed is
  * compared with its last good one and selected again.
@@ -45,7 +38,7 @@ export class GitHubDeploymentHistory implements DeploymentHistory {
   ) {}
 
   async lastSuccessfulSha(service: string, environment: string): Promise<string | undefined> {
-    const name = deploymentEnvironment(environment, service)
+    const name = githubEnvironment(environment, service)
     for (let page = 1; page <= MAX_PAGES; page++) {
       const deployments = (await this.call('GET /repos/{owner}/{repo}/deployments', {
         environment: name,

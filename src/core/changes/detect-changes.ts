@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, OperationError } from '../errors.js'
+import { findEnvironment } from '../manifest/load-manifest.js'
 import type { Manifest } from '../manifest/types.js'
 import type { Git } from '../../platform/git.js'
 import type { Logger } from '../../platform/logger.js'
@@ -46,8 +47,7 @@ export interface Detection {
 export async function detectChanges(options: DetectOptions): Promise<Detection> {
   const { manifest, git, logger } = options
   const history = new History(git, logger, options.maxFetchDepth)
-  await history.checkGit()
-  const prefix = await manifestPrefix(git, manifest.root)
+  const prefix = manifestPrefix(await history.topLevel(), manifest.root)
   const graph = buildOwnerGraph(manifest, logger)
   const request: BaseRequest = { ...options.request, services: manifest.services.map((s) => s.name) }
   const plan = await selectBase(request, history, logger)
@@ -106,7 +106,14 @@ async function changesFor(
       }
     }
     case 'per-service':
-      return sinceLastDeployment(plan.head, plan.environment, ctx, history, options.deployments)
+      // Environment names are compared without case, as everywhere in the manifest.
+      return sinceLastDeployment(
+        plan.head,
+        findEnvironment(ctx.manifest, plan.environment).name,
+        ctx,
+        history,
+        options.deployments
+      )
   }
 }
 
@@ -253,13 +260,8 @@ function emptySet(base: string, head: string, source: BaseSource, note?: string)
 }
 
 /** The manifest root relative to the git top level, as a path prefix ('' or 'sub/dir/'). */
-async function manifestPrefix(git: Git, root: string): Promise<string> {
-  let top: string
-  try {
-    top = realpathSync(await git.topLevel())
-  } catch (error) {
-    throw new OperationError(`cannot find the git top level of ${root}: ${String(error)}`)
-  }
+function manifestPrefix(topLevel: string, root: string): string {
+  const top = realpathSync(topLevel)
   const relative = path.relative(top, realpathSync(root)).split(path.sep).join('/')
   if (relative.startsWith('..'))
     throw new OperationError(`${root} is not inside the git repository at ${top}`)

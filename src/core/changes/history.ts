@@ -28,10 +28,13 @@ export class History {
     private readonly maxFetchDepth: number
   ) {}
 
-  /** Checks that git runs at all, so "git missing" is one clear failure and not a wrong answer. */
-  async checkGit(): Promise<void> {
+  /**
+   * Checks that git runs and the folder is in a repository (so "git missing" is one clear failure,
+   * not a wrong answer) and returns the repository's top level.
+   */
+  async topLevel(): Promise<string> {
     try {
-      await this.git.run(['rev-parse', '--git-dir'])
+      return await this.git.topLevel()
     } catch (error) {
       if (error instanceof ExecNotFoundError)
         throw new OperationError(describeGitFailure(error, 'change detection'))

@@ -30,8 +30,8 @@ export type Ownership = 'root' | 'glob'
  */
 export class OwnershipIndex {
   readonly nodes: readonly OwnerNode[]
-  private readonly roots = new Map<string, number>()
-  private readonly anchored = new Map<string, number[]>()
+  /** Folder -> the node rooted there and the globs anchored there: one lookup per ancestor. */
+  private readonly folders = new Map<string, FolderEntry>()
   private readonly literal = new Map<string, number[]>()
   private readonly unanchored: number[] = []
   private readonly lists: (PatternList | undefined)[]
@@ -43,11 +43,9 @@ export class OwnershipIndex {
     )
     nodes.forEach((node, index) => {
       if (!node.path || node.path === '.') return
-      const existing = this.roots.get(node.path)
+      const entry = this.entry(node.path)
       // A service beats a shared folder or a leftover at the same folder.
-      if (existing === undefined || rank(node.kind) < rank((nodes[existing] as OwnerNode).kind)) {
-        this.roots.set(node.path, index)
-      }
+      if (entry.root < 0 || rank(node.kind) < rank((nodes[entry.root] as OwnerNode).kind)) entry.root = index
     })
     nodes.forEach((node, index) => {
       const list = this.lists[index]
@@ -57,8 +55,11 @@ export class OwnershipIndex {
         if (pattern === own) continue
         const anchor = anchorOf(pattern)
         if (anchor.literal) push(this.literal, anchor.base, index)
-        else if (anchor.base) push(this.anchored, anchor.base, index)
-        else if (!this.unanchored.includes(index)) this.unanchored.push(index)
+        else if (anchor.base) {
+          const entry = this.entry(anchor.base)
+          if (!entry.globs) entry.globs = [index]
+          else if (!entry.globs.includes(index)) entry.globs.push(index)
+        } else if (!this.unanchored.includes(index)) this.unanchored.push(index)
       }
     })
   }
@@ -74,50 +75,58 @@ export class OwnershipIndex {
    */
   owners(path: string, onOwner: (node: number, how: Ownership) => void): boolean {
     let rootOwner = -1
-    let seen: number[] | undefined
-    const globCandidate = (index: number) => {
-      if (index === rootOwner || seen?.includes(index)) return
-      const list = this.lists[index] as PatternList
-      if (!list.matches(path)) return
-      ;(seen ??= []).push(index)
-    }
+    let rootDecided = false
+    let globOwners: number[] | undefined
     const exact = this.literal.get(path)
-    if (exact) exact.forEach(globCandidate)
+    if (exact) globOwners = this.matching(exact, path, globOwners)
     for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
-      const folder = path.slice(0, cut)
-      if (rootOwner === -1) {
-        const root = this.roots.get(folder)
-        if (root !== undefined) {
-          const list = this.lists[root]
-          // A root claims the path unless its own ordered list excludes it.
-          rootOwner = list && list.hasNegation && !list.matches(path) ? -2 : root
-        }
+      const entry = this.folders.get(path.slice(0, cut))
+      if (entry === undefined) continue
+      if (!rootDecided && entry.root >= 0) {
+        rootDecided = true
+        const list = this.lists[entry.root]
+        // A root claims the path unless its own ordered list excludes it.
+        rootOwner = list && list.hasNegation && !list.matches(path) ? -1 : entry.root
       }
-      const globs = this.anchored.get(folder)
-      if (globs) globs.forEach(globCandidate)
+      if (entry.globs) globOwners = this.matching(entry.globs, path, globOwners)
     }
-    for (const index of this.unanchored) globCandidate(index)
-    let owned = false
-    if (rootOwner >= 0) {
-      onOwner(rootOwner, 'root')
-      owned = true
-    }
-    if (seen) {
-      for (const index of seen) if (index !== rootOwner) onOwner(index, 'glob')
-      owned = true
+    if (this.unanchored.length) globOwners = this.matching(this.unanchored, path, globOwners)
+    if (rootOwner >= 0) onOwner(rootOwner, 'root')
+    let owned = rootOwner >= 0
+    if (globOwners) {
+      for (const index of globOwners) {
+        if (index === rootOwner) continue
+        onOwner(index, 'glob')
+        owned = true
+      }
     }
     return owned
   }
 
-  /** The node owning a folder itself (the folder or its innermost ancestor root). */
-  ownerOfFolder(folder: string): number | undefined {
-    for (let f = folder; f; f = f.slice(0, Math.max(0, f.lastIndexOf('/')))) {
-      const root = this.roots.get(f)
-      if (root !== undefined) return root
-      if (!f.includes('/')) break
+  private matching(
+    candidates: readonly number[],
+    path: string,
+    found: number[] | undefined
+  ): number[] | undefined {
+    for (const index of candidates) {
+      if (found?.includes(index)) continue
+      if ((this.lists[index] as PatternList).matches(path)) (found ??= []).push(index)
     }
-    return undefined
+    return found
   }
+
+  private entry(folder: string): FolderEntry {
+    let entry = this.folders.get(folder)
+    if (!entry) this.folders.set(folder, (entry = { root: -1 }))
+    return entry
+  }
+}
+
+interface FolderEntry {
+  /** The node rooted at this folder, or -1. */
+  root: number
+  /** Nodes with a glob anchored at this folder. */
+  globs?: number[]
 }
 
 function rank(kind: OwnerKind): number {

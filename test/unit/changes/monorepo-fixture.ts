@@ -21,6 +21,9 @@ export function smallMonorepo(repo = new TestRepo(), under = ''): TestRepo {
       '    depends_on: [common]',
       'global:',
       '  - tools/build/**',
+      'environments:',
+      '  - name: staging',
+      '  - name: production',
       ''
     ].join('\n')
   )
