@@ -15,7 +15,7 @@ import { FilesDriver, type ReleaseDriver } from '../core/deploy/release-driver.j
 import { ConfigError } from '../core/errors.js'
 import type { EnvironmentSpec, Manifest, Service } from '../core/manifest/types.js'
 import type { Exec } from './exec.js'
-import { LocalHost } from './local-host.js'
+import { LocalHost, UnpackCache } from './local-host.js'
 import type { Logger } from './logger.js'
 import { SshHost, SshSession } from './ssh.js'
 
@@ -63,10 +63,11 @@ export function knownHostsText(options: ProviderOptions): string {
 export function providerFor(options: ProviderOptions): Provider {
   const { environment, service, exec } = options
   if (environment.provider === 'local') {
+    const cache = new UnpackCache(exec)
     return {
-      open: (host) => new LocalHost(host.name, host.root, exec),
+      open: (host) => new LocalHost(host.name, host.root, exec, cache),
       driver: new FilesDriver(service.name, environment.name, service.run),
-      dispose: () => undefined
+      dispose: () => cache.dispose()
     }
   }
   if (environment.provider === 'command') {

@@ -9,6 +9,7 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   closeSync,
   readdirSync,
@@ -19,6 +20,7 @@ import {
   symlinkSync,
   writeFileSync
 } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { OperationError } from '../core/errors.js'
 import type { HostAccess, StartSpec } from '../core/deploy/host-access.js'
@@ -44,11 +46,55 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Unpacks each archive once per deploy and copies the tree to every local host after that: one
+ * `tar` for twelve hosts instead of twelve. dispose() removes the unpacked copies.
+ */
+export class UnpackCache {
+  private readonly unpacked = new Map<string, Promise<string>>()
+  private folder: string | undefined
+
+  constructor(private readonly exec: Exec) {}
+
+  tree(archive: string, member: string, strip: number): Promise<string> {
+    const key = `${archive}\0${member}\0${strip}`
+    let tree = this.unpacked.get(key)
+    if (!tree) {
+      this.folder ??= mkdtempSync(path.join(tmpdir(), 'shipline-unpack-'))
+      const dest = path.join(this.folder, String(this.unpacked.size))
+      tree = unpack(this.exec, archive, member, strip, dest).then(() => dest)
+      this.unpacked.set(key, tree)
+    }
+    return tree
+  }
+
+  dispose(): void {
+    if (this.folder) rmSync(this.folder, { recursive: true, force: true })
+    this.folder = undefined
+    this.unpacked.clear()
+  }
+}
+
+async function unpack(
+  exec: Exec,
+  archive: string,
+  member: string,
+  strip: number,
+  dest: string
+): Promise<void> {
+  mkdirSync(dest, { recursive: true })
+  const argv = ['tar', '-xzf', archive, '-C', dest, '--no-same-owner', `--strip-components=${strip}`, member]
+  const result = await exec.run(argv)
+  if (result.exitCode !== 0)
+    throw new OperationError(`unpacking ${path.basename(archive)} failed: ${result.stderr.trim()}`)
+}
+
 export class LocalHost implements HostAccess {
   constructor(
     readonly name: string,
     private readonly folder: string,
-    private readonly exec: Exec
+    private readonly exec: Exec,
+    private readonly cache?: UnpackCache
   ) {}
 
   async probe(): Promise<void> {
