@@ -33,7 +33,7 @@ export function changelogText(meta: PackageMetadata): string {
   return [
     `${meta.name} (${meta.versions.deb}) unstable; urgency=medium`,
     '',
-    `  * Build ${meta.versions.version} of ${meta.name} from commit ${meta.commit}.`,
+    `  * Build ${meta.versions.version} from commit ${meta.commit.slice(0, 12)}.`,
     '',
     ` -- ${meta.maintainer}  ${changelogDate(meta.sourceDateEpoch)}`,
     ''
@@ -46,9 +46,18 @@ function lintianOverrides(meta: PackageMetadata, installDir: string): string | u
   if (installDir === '/opt' || installDir.startsWith('/opt/')) tags.push('dir-or-file-in-opt')
   if (installDir === '/srv' || installDir.startsWith('/srv/')) tags.push('dir-or-file-in-srv')
   if (installDir.startsWith('/usr/local/')) tags.push('dir-in-usr-local', 'file-in-usr-local')
-  if (tags.length === 0) return undefined
-  const why = `# ${meta.name} is a service installed under ${installDir} on purpose (shipline install_dir).`
-  return [why, ...tags.map((t) => `${meta.name}: ${t}`), ''].join('\n')
+  const lines = tags.map((t) => `${meta.name}: ${t}`)
+  if (lines.length)
+    lines.unshift(
+      `# ${meta.name} is a service installed under ${installDir} on purpose (shipline install_dir).`
+    )
+  if (meta.conffiles.some((c) => !c.startsWith('/etc/'))) {
+    lines.push(
+      `# ${meta.name} keeps its configuration in its own folder and declared it as conffiles (artifacts.conffiles).`,
+      `${meta.name}: non-etc-file-marked-as-conffile`
+    )
+  }
+  return lines.length ? [...lines, ''].join('\n') : undefined
 }
 
 /** Quotes one argv element for a systemd Exec line (C-style escapes, `%` and `$` doubled). */
