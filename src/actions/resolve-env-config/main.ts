@@ -9,6 +9,7 @@ import { ConfigError, OperationError } from '../../core/errors.js'
 import { ToolkitLogger } from '../common/toolkit-logger.js'
 import { loadManifestForAction, resolveWorkingDirectory, workspaceRoot } from '../common/workspace.js'
 import { getInputs } from './inputs.js'
+import { relocatedLogger } from './relocated-logger.js'
 
 const EXTENSIONS = { dotenv: 'env', json: 'json', yaml: 'yaml' } as const
 
@@ -16,7 +17,8 @@ export async function run(): Promise<void> {
   const inputs = getInputs()
   const root = resolveWorkingDirectory(inputs.workingDirectory)
   const manifest = loadManifestForAction(root)
-  const logger = new ToolkitLogger()
+  const prefix = workspacePrefix(root)
+  const logger = relocatedLogger(new ToolkitLogger(), prefix)
   let resolution
   try {
     resolution = resolveConfig({
@@ -31,13 +33,14 @@ export async function run(): Promise<void> {
       secrets: inputs.dryRun ? 'check' : 'resolve'
     })
   } catch (error) {
-    if (error instanceof ConfigError) throw error.relocated(workspacePrefix(root))
+    if (error instanceof ConfigError) throw error.relocated(prefix)
     throw error
   }
 
   const outputs = configOutputs(resolution)
   let configFile = ''
-  if (!inputs.dryRun) configFile = writeConfigFile(resolution.render(inputs.format), resolution, inputs.format)
+  if (!inputs.dryRun)
+    configFile = writeConfigFile(resolution.render(inputs.format), resolution, inputs.format)
   for (const { output, secret } of outputsCarryingSecrets(outputs, resolution.secretValues)) {
     logger.warning(
       `output "${output}" contains text equal to the value of secret ${secret}; the runner masks that text in every log line and drops any job output carrying it - give the secret a value that is not also an ordinary word or config value`

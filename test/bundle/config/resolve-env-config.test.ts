@@ -201,5 +201,16 @@ describe('resolve-env-config as the runner runs it', () => {
     expect(result.exitCode).toBe(1)
     expect(result.errors[0]).toMatch(/config key "__proto__" is not allowed/)
     expect(errorProperties(result.stdout)).toMatchObject({ file: 'shop/config/production.yml', line: '2' })
+
+    writeFileSync(path.join(sub, 'config/production.yml'), 'log_level: warn\ndb_password: hunter2\n')
+    const warned = await runActionBundle('resolve-env-config', {
+      workspace,
+      inputs: { 'working-directory': 'shop', service: 'web', environment: 'production' }
+    })
+    expect(warned.exitCode).toBe(0)
+    const warning = warned.stdout.split('\n').find((l) => l.startsWith('::warning '))
+    expect(warning).toMatch(
+      /^::warning file=shop\/config\/production\.yml,line=2,col=14::config key "db_password" looks like a secret/
+    )
   })
 })
