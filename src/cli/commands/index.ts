@@ -4,6 +4,7 @@ import { configCommand } from './config.js'
 import { deployCommand } from './deploy.js'
 import { detectCommand } from './detect.js'
 import { imageCommand } from './image.js'
+import { pipelineCommand } from './pipeline.js'
 import { rollbackCommand } from './rollback.js'
 import { statusCommand } from './status.js'
 import { stopCommand } from './stop.js'
@@ -21,5 +22,6 @@ export const commands: Command[] = [
   rollbackCommand,
   statusCommand,
   stopCommand,
-  unlockCommand
+  unlockCommand,
+  pipelineCommand
 ]
