@@ -20,6 +20,14 @@ export async function freePort(): Promise<number> {
  * The real `docker-registry` (distribution 2.8) from Debian, started on 127.0.0.1 with filesystem
  * storage in a temp folder and stopped by its PID. Fails (never skips) when the tool is missing.
  */
+/** Token authentication as GHCR and Docker Hub do it: the registry trusts JWTs signed by `rootCertBundle`. */
+export interface TokenAuthConfig {
+  realm: string
+  service: string
+  issuer: string
+  rootCertBundle: string
+}
+
 export class LocalRegistry {
   private process: ChildProcess | undefined
   private log = ''
@@ -29,6 +37,8 @@ export class LocalRegistry {
   get registry(): string {
     return `127.0.0.1:${this.port}`
   }
+
+  constructor(private readonly tokenAuth?: TokenAuthConfig) {}
 
   async start(): Promise<this> {
     this.dir = await mkdtemp(join(tmpdir(), 'shipline-registry-'))
@@ -44,6 +54,16 @@ export class LocalRegistry {
       `  addr: 127.0.0.1:${this.port}`,
       'health:',
       '  storagedriver: { enabled: false }',
+      ...(this.tokenAuth
+        ? [
+            'auth:',
+            '  token:',
+            `    realm: ${this.tokenAuth.realm}`,
+            `    service: ${this.tokenAuth.service}`,
+            `    issuer: ${this.tokenAuth.issuer}`,
+            `    rootcertbundle: ${this.tokenAuth.rootCertBundle}`
+          ]
+        : []),
       ''
     ].join('\n')
     await writeFile(join(this.dir, 'config.yml'), config)
@@ -66,7 +86,7 @@ export class LocalRegistry {
     for (let i = 0; i < 100; i++) {
       try {
         const response = await fetch(`http://${this.registry}/v2/`)
-        if (response.ok) return
+        if (response.ok || (this.tokenAuth && response.status === 401)) return
       } catch {
         // Not listening yet.
       }
