@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -145,5 +146,78 @@ describe('a manifest over the size limit of a real docker-registry', () => {
     ).rejects.toThrow(/over the 4194304 bytes every registry must accept.*the image was not pushed/)
     const head = await fetch(`http://${registry.registry}/v2/shop/big/manifests/1`, { method: 'HEAD' })
     expect(head.status).toBe(404)
+  })
+})
+
+/**
+ * A TCP proxy in front of the registry that cuts the first connection carrying more than `limit`
+ * bytes towards it: an upload dropped half way, as flaky networks do.
+ */
+async function cuttingProxy(
+  target: number,
+  limit: number
+): Promise<{ port: number; cuts: () => number; close: () => void }> {
+  let cut = 0
+  const server = createNetServer((client) => {
+    const upstream = connect(target, '127.0.0.1')
+    let sent = 0
+    client.on('data', (data: Buffer) => {
+      sent += data.byteLength
+      if (cut === 0 && sent > limit) {
+        cut++
+        client.destroy()
+        upstream.destroy()
+        return
+      }
+      upstream.write(data)
+    })
+    upstream.on('data', (data: Buffer) => client.write(data))
+    client.on('error', () => upstream.destroy())
+    upstream.on('error', () => client.destroy())
+    client.on('close', () => upstream.destroy())
+    upstream.on('close', () => client.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    cuts: () => cut,
+    close: () => server.close()
+  }
+}
+
+describe('a connection dropped in the middle of an upload to a real docker-registry', () => {
+  it('is retried (a new session when the registry kept the partial one) and the image is complete', async () => {
+    const layout = await umociImage()
+    const proxy = await cuttingProxy(registry.port, 1024 * 1024)
+    try {
+      const logger = new RecordingLogger()
+      const reference = `127.0.0.1:${proxy.port}/shop/flaky:1`
+      const result = await pushImage({
+        layoutDir: layout,
+        layoutTag: 'app',
+        reference,
+        retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 1000 },
+        logger
+      })
+      expect(proxy.cuts()).toBe(1)
+      expect(logger.messages('warning').join('\n')).toContain('connection failed')
+      const { stdout } = await run('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        `docker://${registry.registry}/shop/flaky:1`
+      ])
+      expect((JSON.parse(stdout) as { Digest: string }).Digest).toBe(result.digest)
+      const copy = join(dir, 'flaky-copy')
+      await run('skopeo', [
+        'copy',
+        '--src-tls-verify=false',
+        `docker://${registry.registry}/shop/flaky:1`,
+        `oci:${copy}:x`
+      ])
+      await run('umoci', ['unpack', '--rootless', '--image', `${copy}:x`, join(dir, 'flaky-bundle')])
+      expect((await readFile(join(dir, 'flaky-bundle/rootfs/data.bin'))).byteLength).toBe(2 * 1024 * 1024)
+    } finally {
+      proxy.close()
+    }
   })
 })
