@@ -160,6 +160,7 @@ export class SshHost implements HostAccess {
       const at = argv.indexOf('--')
       const options = argv.slice(1, at).map((o) => (o === 'ControlMaster=no' ? 'ControlMaster=yes' : o))
       const child = spawn('ssh', [...options, '-N', '--', this.target.address], { stdio: 'ignore' })
+      child.unref()
       this.master = child
       const socket = controlPath(this.session, this.target)
       const deadline = Date.now() + 15_000

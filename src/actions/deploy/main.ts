@@ -72,7 +72,8 @@ export async function run(): Promise<void> {
       cancel.abort()
     })
   }
-  const recorder = recorderFromEnvironment(process.env, inputs.token, logger, { signal: cancel.signal })
+  // Not tied to the cancel signal: after a SIGTERM the final status must still reach GitHub.
+  const recorder = recorderFromEnvironment(process.env, inputs.token, logger)
   let saved: SavedLock | undefined
   const services: DeployServices = {
     repo: root,

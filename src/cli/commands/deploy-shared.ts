@@ -56,9 +56,8 @@ export function deployServices(context: CommandContext): DeployServices {
     context.repo,
     stringParam(context, 'artifacts-dir') ?? '.shipline/artifacts'
   )
-  const recorder = recorderFromEnvironment(context.env, context.env['GITHUB_TOKEN'], context.logger, {
-    signal: context.signal
-  })
+  // Not tied to the cancel signal: after Ctrl-C the final status must still reach GitHub.
+  const recorder = recorderFromEnvironment(context.env, context.env['GITHUB_TOKEN'], context.logger)
   return {
     repo: context.repo,
     artifactsDir,
