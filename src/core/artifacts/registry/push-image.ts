@@ -68,7 +68,7 @@ export async function pushImage(options: PushImageOptions): Promise<PushResult> 
     bytesUploaded += sent
     counts.uploaded++
   }
-  // Layers first, config last: a registry that validates the manifest needs every blob it names.
+  // Every blob before the manifest: a registry refuses a manifest naming a blob it does not hold.
   await inParallel([...manifest.layers, manifest.config], options.parallel ?? 3, pushBlob)
 
   const tags = [...new Set([target.tag, ...(options.tags ?? [])].filter((t): t is string => Boolean(t)))]
