@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -9,11 +9,17 @@ import {
   stepOf
 } from '../helpers/workflow-harness/scenario.js'
 
+const afterTest: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const stop of afterTest.splice(0)) await stop()
+})
+
 const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures')
 
 describe('the workflow harness runs a workflow as the runner would', () => {
   it('detects, expands the matrix from fromJSON, passes needs outputs and honours if:', async () => {
     const scenario = new PipelineScenario()
+    afterTest.push(() => scenario.close())
     const first = await scenario.push('detect-then-report.yml', { directory: fixtures })
     expectSucceeded(first)
     const report = first.jobs.report!
@@ -95,6 +101,7 @@ describe('the workflow harness fails loudly on a broken workflow', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'shipline-broken-'))
     writeFileSync(path.join(dir, 'broken.yml'), text)
     const scenario = new PipelineScenario()
+    afterTest.push(() => scenario.close())
     await expect(scenario.push('broken.yml', { directory: dir })).rejects.toThrow(message)
   })
 })

@@ -52,7 +52,7 @@ describe('ci-per-service.yml, deploy-manual.yml and rollback.yml on the example 
   const all = ['catalog', 'orders', 'web']
   const firstVersions: Record<string, string> = {}
   let firstRunId = 0
-  afterAll(() => scenario.stopServices())
+  afterAll(() => scenario.close())
 
   it('the first push builds, tests and deploys every service to the local environment', async () => {
     const run = expectSucceeded(await scenario.push('ci-per-service.yml', { vars: localStages }))
@@ -148,7 +148,7 @@ describe('ci-per-service.yml, deploy-manual.yml and rollback.yml on the example 
 
 describe('ci-single-build.yml (one build for everything), for contrast', () => {
   const scenario = new PipelineScenario()
-  afterAll(() => scenario.stopServices())
+  afterAll(() => scenario.close())
 
   it('rebuilds only what changed: the other services are cache hits and their deploys change nothing', async () => {
     const first = expectSucceeded(await scenario.push('ci-single-build.yml', { vars: localStages }))

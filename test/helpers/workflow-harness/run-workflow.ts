@@ -74,6 +74,8 @@ export interface RunRequest {
   secrets?: Record<string, string>
   store: LocalStore
   runId: number
+  /** Extra environment for our actions' steps (e.g. the local cache service's variables). */
+  actionEnv?: Record<string, string>
 }
 
 const runnerFixed = { os: 'Linux', arch: 'X64', name: 'shipline-harness' }
@@ -377,7 +379,7 @@ async function runUses(file: string, jobId: string, step: UsesStep): Promise<Ste
     workspace: step.workspace,
     eventName: step.scope.request.eventName,
     event: step.scope.request.event ?? {},
-    env: { ...step.runnerEnv, ...step.env }
+    env: { ...step.scope.request.actionEnv, ...step.runnerEnv, ...step.env }
   })
   return {
     id: step.id,

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { TestRepo } from '../git-repo.js'
+import { LocalCacheService } from './cache-service.js'
 import type { Value } from './expressions.js'
 import type { LocalStore } from './local-equivalents.js'
 import { runWorkflow } from './run-workflow.js'
@@ -17,6 +18,19 @@ export class PipelineScenario {
   readonly store: LocalStore
   private runs = 0
   private lastPushed: string | undefined
+  private cacheService: Promise<LocalCacheService> | undefined
+
+  /** The cache service the actions of every run of this scenario share. */
+  cache(): Promise<LocalCacheService> {
+    this.cacheService ??= LocalCacheService.start()
+    return this.cacheService
+  }
+
+  /** Stops what the scenario started: the services the local deploys run, and the cache service. */
+  async close(): Promise<void> {
+    this.stopServices()
+    if (this.cacheService) await (await this.cacheService).close()
+  }
 
   constructor(repo: TestRepo = TestRepo.fromExample()) {
     this.repo = repo
@@ -57,7 +71,8 @@ export class PipelineScenario {
       },
       vars: options.vars,
       store: this.store,
-      runId: ++this.runs
+      runId: ++this.runs,
+      actionEnv: (await this.cache()).env()
     })
   }
 
@@ -110,7 +125,8 @@ export class PipelineScenario {
       event: { inputs: inputs as Record<string, Value>, ref: 'refs/heads/main' },
       inputs,
       store: this.store,
-      runId: ++this.runs
+      runId: ++this.runs,
+      actionEnv: (await this.cache()).env()
     })
   }
 }
