@@ -109,7 +109,7 @@ async function* fflateDeflate(source: AsyncIterable<Uint8Array>, level: number):
 }
 
 async function* zlibDeflate(source: AsyncIterable<Uint8Array>, level: number): AsyncGenerator<Uint8Array> {
-  const deflater = zlib.createDeflateRaw({ level, memLevel: 8, windowBits: 15 })
+  const deflater = zlib.createDeflateRaw({ level, memLevel: 8, windowBits: 15, chunkSize: 256 * 1024 })
   const feeding = pipeline(Readable.from(source, { objectMode: false }), deflater).catch((error: unknown) => {
     deflater.destroy(error as Error)
   })
