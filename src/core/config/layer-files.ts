@@ -92,7 +92,9 @@ function groupByStem(entries: string[], dir: string): Map<string, string> {
 }
 
 function readLayer(root: string, relative: string): YamlFile {
-  const file = readYamlFile(path.join(root, relative), relative, { allowEmpty: true })
+  // A symbolic link must not pull a file from outside the repository (say /etc/passwd) into outputs.
+  const absolute = resolveInsideRepository(root, relative, { file: relative }, 'config file')
+  const file = readYamlFile(absolute, relative, { allowEmpty: true })
   if (file.value !== null && !isConfigMap(file.value)) {
     throw new ConfigError(
       `${relative} must be a map of keys`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadManifest } from '../../../src/core/manifest/load-manifest.js'
 import { configErrorOf, exampleWith, resolveIn } from './config-fixture.js'
@@ -200,6 +200,14 @@ describe('config files', () => {
     expect(error.message).toMatch(message)
     expect(error.location).toMatchObject({ file: 'config/production.yml', line })
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('refuses a config file that is a symbolic link leading outside the repository', () => {
+    const root = exampleWith({ 'config/production.yml': null })
+    const outside = path.join(exampleWith(), 'config', 'production.yml')
+    symlinkSync(outside, path.join(root, 'config', 'production.yml'))
+    const error = configErrorOf(() => resolveIn(root, 'web', 'production'))
+    expect(error.message).toMatch(/^config file "config\/production\.yml" leads outside the repository/)
   })
 
   it('refuses an alias bomb', () => {
