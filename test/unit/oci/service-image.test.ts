@@ -123,6 +123,17 @@ describe('service images', () => {
     expect(again.digest).not.toBe(catalog.digest)
   })
 
+  it('builds the same base for two services at once without the builds meeting', async () => {
+    const [catalog, orders] = await Promise.all([
+      build('catalog', { cache: 'shared' }),
+      build('orders', { cache: 'shared' })
+    ])
+    expect(orders.base?.digest).toBe(catalog.base?.digest)
+    const again = await build('web', { cache: 'shared' })
+    expect(again.base?.reused).toBe(true)
+    expect(again.base?.digest).toBe(catalog.base?.digest)
+  })
+
   it('builds a new base when a file of its layer folder changes', async () => {
     const before = await build('catalog')
     writeFileSync(path.join(repo, 'images/node-runtime/etc/shop/runtime.txt'), 'changed\n')

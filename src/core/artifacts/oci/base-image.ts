@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
 import { isAbsolute, join, resolve } from 'node:path'
 import { ConfigError, OperationError } from '../../errors.js'
 import type { Logger } from '../../../platform/logger.js'
@@ -84,9 +84,9 @@ export async function buildBaseImage(options: BaseImageOptions): Promise<BaseIma
     file: manifest.file,
     keyPath: `images.bases.${options.name}`
   })
-  const work = join(options.cacheDir, 'bases', `.work-${options.name}-${process.pid}`)
-  await rm(work, { recursive: true, force: true })
-  await mkdir(work, { recursive: true })
+  // A private work folder, so builds of the same base in parallel (two services, one process) never meet.
+  await mkdir(join(options.cacheDir, 'bases'), { recursive: true })
+  const work = await mkdtemp(join(options.cacheDir, 'bases', `.work-${options.name}-`))
   try {
     const start = await startingPoint(spec, work, options)
     const trees = []
@@ -134,7 +134,6 @@ export async function buildBaseImage(options: BaseImageOptions): Promise<BaseIma
     }
     const { manifest: written } = await writeImage(layout, draft, BASE_TAG)
     await pruneIndex(layout)
-    await mkdir(join(options.cacheDir, 'bases'), { recursive: true })
     await rename(work, layoutDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another build finished the same base first: identical content, keep theirs.
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
@@ -36,7 +36,7 @@ export async function writeLayer(
       yield chunk
     }
   }
-  const temporary = join(layout.dir, 'blobs', 'sha256', `.layer-${process.pid}-${Date.now()}`)
+  const temporary = join(layout.dir, 'blobs', 'sha256', `.layer-${randomUUID()}`)
   await pipeline(hashGzip(gzipChunks(hashTar(), gzip)), createWriteStream(temporary))
   const digest = `sha256:${compressed.digest('hex')}`
   await layout.adoptBlob(temporary, digest)
