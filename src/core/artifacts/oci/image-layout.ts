@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -46,7 +46,7 @@ export class ImageLayout {
     const digest = sha256Digest(bytes)
     const path = this.blobPath(digest)
     if (!(await exists(path))) {
-      const temporary = `${path}.tmp-${process.pid}`
+      const temporary = `${path}.tmp-${randomUUID()}`
       await writeFile(temporary, bytes)
       await rename(temporary, path)
     }
@@ -101,7 +101,7 @@ export class ImageLayout {
   }
 
   async writeIndex(index: ImageIndex): Promise<void> {
-    const temporary = join(this.dir, `index.json.tmp-${process.pid}`)
+    const temporary = join(this.dir, `index.json.tmp-${randomUUID()}`)
     await writeFile(temporary, canonicalJson({ ...index, mediaType: MEDIA_TYPES.index }))
     await rename(temporary, join(this.dir, 'index.json'))
   }
