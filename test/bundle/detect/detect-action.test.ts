@@ -184,6 +184,8 @@ describe('dist/detect-changed-services with since: last-deployment', () => {
       'base-source': 'last-deployment'
     })
     expect(github.violations).toEqual([])
-    expect(result.stdout).not.toContain(github.token)
+    // The token is registered as a secret (add-mask) and appears nowhere else.
+    const mentions = result.stdout.split('\n').filter((l) => l.includes(github.token))
+    expect(mentions).toEqual([`::add-mask::${github.token}`])
   })
 })
