@@ -43,7 +43,8 @@ export const detectCommand: Command = {
     {
       name: 'event',
       kind: 'string',
-      description: 'replay a GitHub event payload (JSON file) to choose the base as the action would',
+      description:
+        'replay a GitHub event payload (JSON file, relative to the current folder) as the action would',
       placeholder: 'file'
     },
     {
@@ -102,7 +103,7 @@ export const detectCommand: Command = {
       request: {
         event: {
           name: eventName ?? '',
-          payload: eventFile ? readPayload(path.resolve(context.repo, eventFile)) : {},
+          payload: eventFile ? readPayload(path.resolve(eventFile)) : {},
           ...(context.env.GITHUB_SHA ? { sha: context.env.GITHUB_SHA } : {})
         },
         ...(base !== undefined ? { base } : {}),

@@ -134,6 +134,28 @@ describe('dist/detect-changed-services', () => {
     expect(result.outputs).toEqual({})
   })
 
+  test('more services than a matrix may hold (256) fails with a message instead of a matrix GitHub rejects', async () => {
+    const repo = new TestRepo()
+    const names = Array.from({ length: 257 }, (_, i) => `svc-${i}`)
+    repo.write(
+      'shipline.yml',
+      `version: 1\nservices:\n${names.map((n) => `  ${n}:\n    path: apps/${n}\n`).join('')}`
+    )
+    for (const n of names) repo.write(`apps/${n}/main.js`, '//\n')
+    const before = repo.commit('many services')
+    repo.write('.node-version', '24\n')
+    const after = repo.commit('toolchain pin: every service')
+    const result = await runActionBundle('detect-changed-services', {
+      workspace: repo.dir,
+      ...pushEvent(before, after)
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.errors[0]).toMatch(
+      /^detect-changed-services: 257 services are selected, more than the 256 jobs/
+    )
+    expect(result.outputs.matrix).toBeUndefined()
+  })
+
   test('git diff failing fails the step: never an empty change set', async () => {
     const repo = smallMonorepo()
     const before = repo.head()
