@@ -5,7 +5,10 @@ import type { Logger } from './logger.js'
 
 /** The slice of an Octokit this reader uses (the client from github-client.ts satisfies it). */
 export interface GitHubRequester {
-  request(route: string, parameters: Record<string, unknown>): Promise<{ data: unknown }>
+  request(
+    route: string,
+    parameters: Record<string, unknown>
+  ): Promise<{ data: unknown; headers?: Record<string, string | number | undefined> }>
 }
 
 interface DeploymentRecord {

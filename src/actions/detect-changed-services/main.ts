@@ -2,12 +2,14 @@ import * as core from '@actions/core'
 import * as github from '@actions/github'
 import { detectChanges, type DeploymentHistory } from '../../core/changes/detect-changes.js'
 import { changeSetOutputs, MATRIX_JOB_LIMIT } from '../../core/changes/outputs.js'
+import type { PullRequestFiles } from '../../core/changes/pull-request-files.js'
 import { renderSummary } from '../../core/changes/summary.js'
 import { OperationError } from '../../core/errors.js'
 import { NodeExec } from '../../platform/exec.js'
 import { Git } from '../../platform/git.js'
 import { createGitHubClient, describeGitHubError } from '../../platform/github-client.js'
 import { GitHubDeploymentHistory } from '../../platform/github-deployment-history.js'
+import { GitHubPullRequestFiles } from '../../platform/github-pull-request-files.js'
 import type { Logger } from '../../platform/logger.js'
 import { ToolkitLogger } from '../common/toolkit-logger.js'
 import { loadManifestForAction, resolveWorkingDirectory } from '../common/workspace.js'
@@ -42,7 +44,7 @@ export async function run(): Promise<void> {
     },
     maxFetchDepth: inputs.maxFetchDepth,
     unowned: inputs.unowned,
-    ...(inputs.since ? { deployments: deploymentHistory(inputs, logger) } : {})
+    ...githubReaders(inputs, context.eventName ?? '', logger)
   })
 
   if (changes.services.length > MATRIX_JOB_LIMIT) {
@@ -70,9 +72,22 @@ async function fetchAuth(git: Git, inputs: Inputs, logger: Logger): Promise<Reco
   return configured ? {} : gitAuthEnvironment(inputs.token, server, logger)
 }
 
-function deploymentHistory(inputs: Inputs, logger: Logger): DeploymentHistory | undefined {
-  if (!inputs.token) return undefined
+/** GitHub-backed readers: deployments for `since: last-deployment`, the file list for pull requests. */
+function githubReaders(
+  inputs: Inputs,
+  eventName: string,
+  logger: Logger
+): { deployments?: DeploymentHistory; pullRequestFiles?: PullRequestFiles } {
+  const wantsFiles = eventName === 'pull_request' || eventName === 'pull_request_target'
+  if (!inputs.token || (!inputs.since && !wantsFiles)) return {}
   const { owner, repo } = github.context.repo
   const client = createGitHubClient({ token: inputs.token, logger })
-  return new GitHubDeploymentHistory(client, owner, repo, logger, describeGitHubError)
+  return {
+    ...(inputs.since
+      ? { deployments: new GitHubDeploymentHistory(client, owner, repo, logger, describeGitHubError) }
+      : {}),
+    ...(wantsFiles
+      ? { pullRequestFiles: new GitHubPullRequestFiles(client, owner, repo, describeGitHubError) }
+      : {})
+  }
 }

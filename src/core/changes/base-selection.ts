@@ -42,6 +42,8 @@ export type BasePlan =
   | { kind: 'none'; base: string; head: string; source: BaseSource; detail: string }
   | { kind: 'service'; base: string; head: string; source: 'release-tag'; service: string; detail: string }
   | { kind: 'per-service'; head: string; source: 'last-deployment'; environment: string }
+  /** History ran out for a pull request: its REST file list may stand in, if complete. */
+  | { kind: 'pr-files'; base: string; head: string; number: number; fallback: BasePlan }
 
 const ZERO = /^0+$/
 /** GitHub stops listing pushed commits at 2048; past that the oldest one is unknown. */
@@ -235,7 +237,12 @@ async function pullRequestBase(
   const mergeBase = await history.mergeBase(baseSha, head)
   if (mergeBase.found) return { kind: 'diff', base: mergeBase.sha, head, source: 'pr-merge-base' }
   if (mergeBase.why === 'unrelated') return { kind: 'diff', base: baseSha, head, source: 'pr-merge-base' }
-  return unavailable(head, 'the merge base of the pull request was not found within max-fetch-depth')
+  const fallback = unavailable(
+    head,
+    'the merge base of the pull request was not found within max-fetch-depth'
+  )
+  const number = (payload.pull_request as { number?: unknown } | undefined)?.number
+  return typeof number === 'number' ? { kind: 'pr-files', base: baseSha, head, number, fallback } : fallback
 }
 
 async function mergeGroupBase(

@@ -1,16 +1,22 @@
 import { realpathSync } from 'node:fs'
 import path from 'node:path'
-import { ConfigError, OperationError } from '../errors.js'
+import { ConfigError, errorMessage, OperationError } from '../errors.js'
 import { findEnvironment } from '../manifest/load-manifest.js'
 import type { Manifest } from '../manifest/types.js'
 import type { Git } from '../../platform/git.js'
 import type { Logger } from '../../platform/logger.js'
 import { selectBase, type BaseRequest, type BasePlan } from './base-selection.js'
-import { analyseDiff, type AnalysisContext } from './diff-analysis.js'
+import { analyseChanges, analyseDiff, type AnalysisContext, type DiffAnalysis } from './diff-analysis.js'
 import { History } from './history.js'
 import type { BaseSource, ChangeSet, SelectionReason } from './model.js'
 import { buildOwnerGraph, type OwnerGraph } from './owner-graph.js'
 import { byteOrder } from './propagate.js'
+import {
+  feedPullRequestFiles,
+  PULL_REQUEST_FILES_CAP,
+  type PullRequestFile,
+  type PullRequestFiles
+} from './pull-request-files.js'
 
 /** What change detection needs from GitHub's deployment records (only for `since: last-deployment`). */
 export interface DeploymentHistory {
@@ -29,6 +35,8 @@ export interface DetectOptions {
   maxFetchDepth: number
   unowned: UnownedPolicy
   deployments?: DeploymentHistory
+  /** Optional fast path for pull requests whose merge base is out of reach. */
+  pullRequestFiles?: PullRequestFiles
 }
 
 /** The listed unowned files are capped; `unownedMore` counts the rest. */
@@ -90,20 +98,18 @@ async function changesFor(
         ctx.logger.notice(note)
         return emptySet(plan.base, plan.head, plan.source, note)
       }
-      const analysis = await analyseDiff(ctx, plan.base, plan.head)
-      const services = [...analysis.reasons.keys()].sort(byteOrder)
-      return {
-        base: plan.base,
-        head: plan.head,
-        baseSource: plan.source,
-        fallback: false,
-        services,
-        reasons: Object.fromEntries(services.map((s) => [s, analysis.reasons.get(s) ?? []])),
-        deleted: analysis.deleted,
-        unowned: analysis.unowned,
-        unownedMore: 0,
-        changedFiles: analysis.changedFiles
-      }
+      return fromAnalysis(plan.base, plan.head, plan.source, await analyseDiff(ctx, plan.base, plan.head))
+    }
+    case 'pr-files': {
+      const listed = await listPullRequestFiles(plan.number, options.pullRequestFiles, ctx.logger)
+      if (!listed) return changesFor(plan.fallback, ctx, history, options)
+      ctx.logger.notice(
+        `the merge base of pull request #${plan.number} is beyond max-fetch-depth; using its file list from the API (${listed.length} files)`
+      )
+      const analysis = await analyseChanges(ctx, plan.base, async (sink) =>
+        feedPullRequestFiles(listed, ctx.prefix, sink)
+      )
+      return fromAnalysis(plan.base, plan.head, 'pr-files-api', analysis)
     }
     case 'per-service':
       // Environment names are compared without case, as everywhere in the manifest.
@@ -115,6 +121,41 @@ async function changesFor(
         options.deployments
       )
   }
+}
+
+function fromAnalysis(base: string, head: string, source: BaseSource, analysis: DiffAnalysis): ChangeSet {
+  const services = [...analysis.reasons.keys()].sort(byteOrder)
+  return {
+    base,
+    head,
+    baseSource: source,
+    fallback: false,
+    services,
+    reasons: Object.fromEntries(services.map((s) => [s, analysis.reasons.get(s) ?? []])),
+    deleted: analysis.deleted,
+    unowned: analysis.unowned,
+    unownedMore: 0,
+    changedFiles: analysis.changedFiles
+  }
+}
+
+/** The API file list if it can be trusted (complete, readable); undefined sends the caller to its fallback. */
+async function listPullRequestFiles(
+  number: number,
+  api: PullRequestFiles | undefined,
+  logger: Logger
+): Promise<PullRequestFile[] | undefined> {
+  if (!api) return undefined
+  try {
+    const { files, complete } = await api.list(number)
+    if (complete) return files
+    logger.warning(
+      `the file list of pull request #${number} is truncated (GitHub lists at most ${PULL_REQUEST_FILES_CAP} files); not used`
+    )
+  } catch (error) {
+    logger.warning(`could not read the file list of pull request #${number}: ${errorMessage(error)}`)
+  }
+  return undefined
 }
 
 /**

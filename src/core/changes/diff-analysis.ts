@@ -72,11 +72,26 @@ function record(b: Bucket, path: string): void {
   b.count++
 }
 
+/** Feeds changed paths (manifest-relative) into a sink and returns how many paths there were. */
+export type ChangeFeed = (sink: (status: ChangeStatus, path: string) => void) => Promise<number>
+
 /** Diffs base..head and turns the changed paths into per-service reasons. */
-export async function analyseDiff(ctx: AnalysisContext, base: string, head: string): Promise<DiffAnalysis> {
+export function analyseDiff(ctx: AnalysisContext, base: string, head: string): Promise<DiffAnalysis> {
+  return analyseChanges(ctx, base, (sink) => streamTreeDiff(ctx.git, base, head, ctx.prefix, sink))
+}
+
+/**
+ * Turns changed paths into per-service reasons. `base` is where removed service definitions are
+ * read from (to name deleted services).
+ */
+export async function analyseChanges(
+  ctx: AnalysisContext,
+  base: string,
+  feed: ChangeFeed
+): Promise<DiffAnalysis> {
   const { graph } = ctx
   const collector = new ChangeCollector(graph)
-  const changedFiles = await streamTreeDiff(ctx.git, base, head, ctx.prefix, collector.add)
+  const changedFiles = await feed(collector.add)
 
   const deleted = await findDeletedServices(
     ctx.git,

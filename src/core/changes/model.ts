@@ -24,6 +24,7 @@ export type BaseSource =
   | 'oldest-pushed-parent'
   | 'default-merge-base'
   | 'pr-merge-base'
+  | 'pr-files-api'
   | 'merge-group'
   | 'previous-tag'
   | 'release-tag'

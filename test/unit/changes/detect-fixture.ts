@@ -18,6 +18,7 @@ export interface DetectCall {
   unowned?: DetectOptions['unowned']
   maxFetchDepth?: number
   deployments?: DetectOptions['deployments']
+  pullRequestFiles?: DetectOptions['pullRequestFiles']
   /** Folder holding shipline.yml (default: the repository itself). */
   root?: string
   exec?: Exec
@@ -45,7 +46,8 @@ export async function detectIn(
     },
     maxFetchDepth: call.maxFetchDepth ?? 1000,
     unowned: call.unowned ?? 'warn',
-    ...(call.deployments ? { deployments: call.deployments } : {})
+    ...(call.deployments ? { deployments: call.deployments } : {}),
+    ...(call.pullRequestFiles ? { pullRequestFiles: call.pullRequestFiles } : {})
   })
   return { ...result, logger }
 }
