@@ -1,10 +1,11 @@
-import { createWriteStream, type WriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import path from 'node:path'
+import type { Writable } from 'node:stream'
 import { OperationError } from '../errors.js'
 
 /** Opens the stream a file is written through (tests pass one that fails like a full disk). */
-export type SinkFactory = (file: string) => NodeJS.WritableStream & Pick<WriteStream, 'destroy'>
+export type SinkFactory = (file: string) => Writable
 
 export const fileSink: SinkFactory = (file) => createWriteStream(file, { flags: 'w' })
 
