@@ -83,7 +83,7 @@ export class CommandDriver implements ReleaseDriver {
       environment: this.names.environment,
       version,
       digest: info?.digest ?? '',
-      image: info?.artifact ?? '',
+      image: info?.image ?? '',
       artifact: info?.artifact ?? '',
       target: context.host.target ?? context.host.name,
       host: context.host.name,

@@ -9,6 +9,8 @@ export interface ReleaseInfo {
   configHash: string
   /** The image digest or archive the release came from (the command provider deploys it again on rollback). */
   artifact: string
+  /** The image reference, when the build made one. */
+  image?: string
   installedAt: string
 }
 

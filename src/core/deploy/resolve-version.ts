@@ -109,13 +109,12 @@ async function fromRecord(
   }
   const tarball = record.files.find((f) => f.format === 'tgz')
   const image = record.image?.digest
-  if (!context.needsArchive) {
-    const digest = image ?? (tarball ? `sha256:${tarball.sha256}` : undefined)
-    if (!digest) throw new OperationError(`the build record ${file} names no archive and no image`)
+  if (!tarball && !context.needsArchive && image) {
+    // The command provider can deploy an image alone.
     return {
       service,
       version: record.version,
-      digest,
+      digest: image,
       source: { kind: 'folder', path: '' },
       image,
       recordFile: file

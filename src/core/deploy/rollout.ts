@@ -72,8 +72,10 @@ async function rollOne(
         digest: input.digest,
         configHash: input.configHash,
         artifact:
-          input.artifact.image ??
-          (input.artifact.source.kind === 'tarball' ? input.artifact.source.path : input.artifact.digest),
+          input.artifact.source.kind === 'tarball'
+            ? input.artifact.source.path
+            : (input.artifact.image ?? input.artifact.digest),
+        ...(input.artifact.image ? { image: input.artifact.image } : {}),
         installedAt: input.now().toISOString()
       })
     }
