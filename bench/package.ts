@@ -93,7 +93,12 @@ function measure(argv: string[], output: string): Promise<Measure> {
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000
       if (code !== 0) return reject(new Error(`${argv.join(' ')} failed (${code}): ${err}`))
-      const kb = Number(err.trim().split('\n').pop())
+      let kb = Number(err.trim().split('\n').pop())
+      try {
+        kb = Number(readFileSync(`${output}.rss`, 'utf8'))
+      } catch {
+        // not a shipline child: GNU time's figure
+      }
       resolve({ seconds, maxRssMB: kb / 1024, bytes: statSync(output).size })
     })
   })
@@ -128,6 +133,8 @@ async function child(root: string, out: string): Promise<void> {
   })
   const engine = process.env.BENCH_ENGINE === 'zlib' ? 'zlib' : 'fflate'
   await writeDeb(tree, meta, out, { gzip: { engine } })
+  // The packaging process's own peak, without the shell of GNU time around it.
+  writeFileSync(`${out}.rss`, String(process.resourceUsage().maxRSS))
 }
 
 async function main(): Promise<void> {
@@ -162,6 +169,10 @@ async function main(): Promise<void> {
       ['tar', '-czf', path.join(work, 'tree.tar.gz'), '-C', root, 'opt'],
       path.join(work, 'tree.tar.gz')
     )
+    const idle = await measure(
+      [tsx, self, '--baseline', path.join(work, 'baseline')],
+      path.join(work, 'baseline')
+    )
     const base = results['dpkg-deb --build -Zgzip'] as Measure
     const floor = results['tar -czf'] as Measure
     console.log(`\n| packager | wall s | vs dpkg-deb | vs tar -czf | peak RSS MB | output MB |`)
@@ -171,6 +182,9 @@ async function main(): Promise<void> {
         `| ${name} | ${m.seconds.toFixed(2)} | ${(m.seconds / base.seconds).toFixed(2)}x | ${(m.seconds / floor.seconds).toFixed(2)}x | ${m.maxRssMB.toFixed(0)} | ${(m.bytes / 1048576).toFixed(1)} |`
       )
     }
+    console.log(
+      `\n(the shipline process with its modules loaded and nothing packaged peaks at ${idle.maxRssMB.toFixed(0)} MB under tsx)`
+    )
     const ship = results['shipline .deb'] as Measure
     console.log(
       `\ngoal: shipline <= 1.3x dpkg-deb: ${ship.seconds / base.seconds <= 1.3 ? 'met' : 'NOT met'} (${(ship.seconds / base.seconds).toFixed(2)}x); ` +
@@ -181,7 +195,11 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') {
+if (process.argv[2] === '--baseline') {
+  // The same process with the same modules loaded, packaging nothing: what tsx and node cost alone.
+  writeFileSync(process.argv[3] as string, 'baseline\n')
+  writeFileSync(`${process.argv[3] as string}.rss`, String(process.resourceUsage().maxRSS))
+} else if (process.argv[2] === '--child') {
   await child(process.argv[3] as string, process.argv[4] as string)
 } else {
   await main()

@@ -4,7 +4,7 @@ import { OperationError } from '../errors.js'
 import type { TreeEntry } from './model.js'
 
 /** Read size for file content: large enough to keep syscalls few, small enough to keep memory flat. */
-export const CONTENT_CHUNK_BYTES = 1024 * 1024
+export const CONTENT_CHUNK_BYTES = 256 * 1024
 
 /**
  * Streams the content of a file entry, from its generated `content` or from its `source` file.
@@ -37,7 +37,7 @@ export async function* entryContent(entry: TreeEntry): AsyncGenerator<Uint8Array
 }
 
 /** Files up to this size are read whole by `readSmallFile`: one read instead of a stream each. */
-export const SMALL_FILE_BYTES = 256 * 1024
+export const SMALL_FILE_BYTES = 64 * 1024
 
 /**
  * Reads a small file entry's content into `target` at `offset` (the caller allocates one buffer
