@@ -36,6 +36,7 @@ import { packageDocEntries } from './package-docs.js'
 import { artifactFileNames, packageMetadata, SCRIPT_NAMES, type ScriptName } from './package-metadata.js'
 import { rpmOwnedEntries, writeRpm } from './rpm-writer.js'
 import { cpioSize } from './cpio-writer.js'
+import { buildServiceImage } from './oci/service-image.js'
 import { stageTree } from './stage-tree.js'
 import { tarSize } from './tar-writer.js'
 import { defaultVersion, packageVersions } from './versions.js'
@@ -71,6 +72,8 @@ export interface BuildServiceInput {
   includeCredentials?: boolean
   gzip?: GzipOptions
   onProgress?: (progress: BuildProgress) => void
+  /** Where base images are cached for `oci` (default `<outDir>/.image-cache`). */
+  imageCacheDir?: string
   /** Where artifact bytes go (tests simulate a full disk). */
   sink?: SinkFactory
   signal?: AbortSignal
@@ -100,7 +103,9 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
     line: service.origin.line,
     column: service.origin.column
   }
-  const formats = checkFormats(input.formats ?? service.artifacts.formats, where)
+  const requested = input.formats ?? service.artifacts.formats
+  const formats = checkFormats(requested, where)
+  const wantsImage = requested.includes('oci')
   const commit = await input.git.revParse(input.commit ?? 'HEAD')
   const sourceDateEpoch = input.sourceDateEpoch ?? (await input.git.commitTime(commit))
   if (input.version !== undefined) packageVersions(input.version)
@@ -203,6 +208,33 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
     contentKey: key.hash,
     files
   }
+  if (wantsImage) {
+    // The OCI image is the image stage's work (oci/service-image.ts); it takes the same staged tree.
+    const image = await buildServiceImage({
+      manifest,
+      service,
+      tree,
+      version,
+      sourceDateEpoch,
+      layoutDir: path.join(dir, 'oci'),
+      commit,
+      cacheDir: input.imageCacheDir ?? path.join(input.outDir, '.image-cache'),
+      logger
+    })
+    files.push({
+      format: 'oci',
+      path: image.layoutDir,
+      sha256: image.digest.replace(/^sha256:/, ''),
+      size: image.layer.size
+    })
+    record.image = {
+      // Not pushed yet: the layout is where the image is; pushing is the image stage's step.
+      reference: image.layoutDir,
+      digest: image.digest,
+      tags: image.references,
+      ...(image.base ? { baseDigest: image.base.digest } : {})
+    }
+  }
   const recordPath = await writeBuildRecord(dir, record)
   if (useCache) await saveToCache(useCache, cacheKey, serviceDir, logger)
   return { record, recordPath, cacheHit: false, excludedCredentials: tree.excludedCredentials }
@@ -228,7 +260,7 @@ function checkFormats(formats: readonly PackageFormat[], where: SourceLocation):
     throw new ConfigError(
       `unknown artifact format ${unknown.join(', ') || '(none)'}`,
       { ...where, keyPath: 'artifacts.formats' },
-      'choose from deb, rpm and tgz (oci images are built by shipline image)'
+      'choose from deb, rpm, tgz and oci'
     )
   }
   return PACKAGE_FORMATS.filter((f) => unique.includes(f))

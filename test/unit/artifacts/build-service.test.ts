@@ -42,6 +42,16 @@ describe('buildService', () => {
     )
   })
 
+  it('builds the OCI image from the same staged tree when oci is among the formats', async () => {
+    const repo = TestRepo.fromExample()
+    const { result } = await build(repo, { service: 'catalog', version: '1.2.3', formats: ['tgz', 'oci'] })
+    const oci = result.record.files.find((f) => f.format === 'oci')
+    expect(oci?.path).toBe(path.join(path.dirname(result.recordPath), 'oci'))
+    expect(result.record.image?.digest).toBe(`sha256:${oci?.sha256}`)
+    const index = JSON.parse(readFileSync(path.join(oci?.path as string, 'index.json'), 'utf8'))
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toContain(result.record.image?.digest)
+  })
+
   it('restores an unchanged service from the cache and rebuilds when it or a dependency changes', async () => {
     const repo = TestRepo.fromExample()
     const cache = new LocalFolderCache(tempDir('shipline-cache-'))
