@@ -17,7 +17,7 @@ export function treeDiffArgs(base: string, head: string): string[] {
  * Streams every changed path between two commits (or the empty tree and a commit) into `onChange`.
  * `prefix` is the manifest root relative to the git top level ('' when they coincide): paths
  * outside it are skipped and the rest are made relative to it. Throws OperationError when git
- * fails, so a broken diff is never mistaken for an empty one.
+ * fails, so a broken diff is never mistaken for an empty one. Returns how many paths were passed on.
  */
 export async function streamTreeDiff(
   git: Git,
@@ -26,11 +26,17 @@ export async function streamTreeDiff(
   prefix: string,
   onChange: (status: ChangeStatus, path: string) => void
 ): Promise<number> {
-  const sink = prefix
-    ? (status: ChangeStatus, path: string) => {
-        if (path.startsWith(prefix)) onChange(status, path.slice(prefix.length))
-      }
-    : onChange
+  // Only paths under the manifest root count: the rest of the repository is another project.
+  let count = 0
+  const sink = (status: ChangeStatus, path: string) => {
+    if (!prefix) {
+      count++
+      onChange(status, path)
+    } else if (path.startsWith(prefix)) {
+      count++
+      onChange(status, path.slice(prefix.length))
+    }
+  }
   const parser = new NameStatusParser(sink)
   let failure: unknown
   try {
@@ -49,5 +55,5 @@ export async function streamTreeDiff(
   }
   if (failure !== undefined) throw failure
   parser.end()
-  return parser.count
+  return count
 }

@@ -197,7 +197,7 @@ describe('who owns a changed file', () => {
     repo.write('other-project/file.txt', 'x\n')
     const head = repo.commit('change')
     const d = await detectIn(repo.dir, { base, head, root: path.join(repo.dir, 'deploy/shop') })
-    expect(d.changes).toMatchObject({ services: ['orders'], unowned: [] })
+    expect(d.changes).toMatchObject({ services: ['orders'], unowned: [], changedFiles: 1 })
     expect(d.changes.reasons.orders?.[0]?.files).toEqual(['services/orders/src/index.js'])
   })
 
