@@ -18,6 +18,11 @@ export interface RunnerOptions {
   state?: Record<string, string>
   /** Kill the process after this many ms (default 120 s). */
   timeoutMs?: number
+  /**
+   * Folder holding `<name>/index.js` to run instead of the action.yml's bundle in dist/ (a snapshot
+   * of dist/, for runs that must not see a rebuild in progress).
+   */
+  bundleDir?: string
   /** Called with the child once it started (to send signals). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void
 }
@@ -109,12 +114,10 @@ export async function runActionBundle(name: string, options: RunnerOptions = {})
   }
   for (const [k, v] of Object.entries(options.state ?? {})) env[`STATE_${k}`] = v
 
-  const bundle = path.join(
-    projectRoot,
-    'actions',
-    name,
-    options.state ? (meta.runs.post ?? meta.runs.main) : meta.runs.main
-  )
+  const entry = options.state ? (meta.runs.post ?? meta.runs.main) : meta.runs.main
+  const bundle = options.bundleDir
+    ? path.join(options.bundleDir, name, path.basename(entry))
+    : path.join(projectRoot, 'actions', name, entry)
   const child = spawn(process.execPath, [bundle], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] })
   options.onSpawn?.(child)
   let stdout = ''

@@ -74,6 +74,8 @@ export interface RunRequest {
   secrets?: Record<string, string>
   store: LocalStore
   runId: number
+  /** Where the bundles are (default: dist/ through each action.yml). */
+  bundleDir?: string
   /** Extra environment for our actions' steps (e.g. the local cache service's variables). */
   actionEnv?: Record<string, string>
 }
@@ -379,7 +381,8 @@ async function runUses(file: string, jobId: string, step: UsesStep): Promise<Ste
     workspace: step.workspace,
     eventName: step.scope.request.eventName,
     event: step.scope.request.event ?? {},
-    env: { ...step.scope.request.actionEnv, ...step.runnerEnv, ...step.env }
+    env: { ...step.scope.request.actionEnv, ...step.runnerEnv, ...step.env },
+    ...(step.scope.request.bundleDir ? { bundleDir: step.scope.request.bundleDir } : {})
   })
   return {
     id: step.id,

@@ -3,6 +3,7 @@
  * (artifacts by run, the local environment's hosts), and helpers to push and to run a workflow
  * as GitHub would for that push or for a manual dispatch.
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -34,6 +35,7 @@ export class PipelineScenario {
 
   constructor(repo: TestRepo = TestRepo.fromExample()) {
     this.repo = repo
+    givePortsOfTheirOwn(repo)
     const root = mkdtempSync(path.join(tmpdir(), 'shipline-scenario-'))
     this.store = { artifacts: path.join(root, 'artifacts'), machine: path.join(root, 'machine') }
   }
@@ -72,7 +74,8 @@ export class PipelineScenario {
       vars: options.vars,
       store: this.store,
       runId: ++this.runs,
-      actionEnv: (await this.cache()).env()
+      actionEnv: (await this.cache()).env(),
+      ...bundles()
     })
   }
 
@@ -126,9 +129,19 @@ export class PipelineScenario {
       inputs,
       store: this.store,
       runId: ++this.runs,
-      actionEnv: (await this.cache()).env()
+      actionEnv: (await this.cache()).env(),
+      ...bundles()
     })
   }
+}
+
+/**
+ * SHIPLINE_HARNESS_DIST runs the bundles from a snapshot of dist/ instead (for developers whose
+ * colleagues are rebuilding dist/ meanwhile); unset, the bundles the action.yml files name run.
+ */
+function bundles(): { bundleDir?: string } {
+  const dir = process.env.SHIPLINE_HARNESS_DIST
+  return dir ? { bundleDir: path.resolve(dir) } : {}
 }
 
 /** Every job run of a workflow run, reusable-workflow calls flattened, as `caller/called` ids. */
@@ -176,6 +189,31 @@ function indent(text: string, prefix: string): string {
 export function expectSucceeded(run: WorkflowRun): WorkflowRun {
   if (run.result !== 'success') throw new Error(`the run failed:\n${describeRun(run)}`)
   return run
+}
+
+/**
+ * The local environment really starts the services, on the ports their service.yml names: give
+ * each a port nothing else on this machine uses (other tests run in parallel), in the initial commit.
+ */
+function givePortsOfTheirOwn(repo: TestRepo): void {
+  const servicesDir = path.join(repo.dir, 'services')
+  if (!existsSync(servicesDir)) return
+  for (const service of readdirSync(servicesDir).sort()) {
+    const file = path.join('services', service, 'service.yml')
+    const text = readFileSync(path.join(repo.dir, file), 'utf8')
+    repo.write(
+      file,
+      text.replace(/^(\s+port:\s*)\d+\s*$/m, (_m, lead: string) => `${lead}${freePort()}`)
+    )
+  }
+  repo.git('commit', '-q', '-a', '--amend', '--no-edit')
+}
+
+/** A TCP port the kernel considers free right now (asked of a throwaway child, synchronously). */
+function freePort(): number {
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim())
 }
 
 function findFiles(dir: string, name: string): string[] {
