@@ -155,6 +155,19 @@ describe('buildService', () => {
     expect(listing).toBe('2.0.0 0')
   })
 
+  it('refuses a package name dpkg would refuse and an output folder outside the service', async () => {
+    const short = singleServiceRepo('name: a\nmaintainer: Team <team@example.com>\n', { 'app.js': 'x' })
+    await expect(build(short, { service: 'a', version: '1.0.0' })).rejects.toThrow(
+      /"a" is not a valid package name/
+    )
+    const escaping = singleServiceRepo(
+      'name: api\nmaintainer: Team <team@example.com>\nbuild:\n  output: ../../etc\n'
+    )
+    const staging = build(escaping, { service: 'api', version: '1.0.0' })
+    await expect(staging).rejects.toBeInstanceOf(ConfigError)
+    await expect(staging).rejects.toThrow(/build.output "..\/..\/etc" points outside the service folder/)
+  })
+
   it('leaves credential files out with a warning', async () => {
     const repo = singleServiceRepo('name: api\nmaintainer: Team <team@example.com>\n', {
       'app.js': 'x',
