@@ -12,7 +12,7 @@ import type { DeploymentRecorder } from './deployment-recorder.js'
 import { canonicalJson } from './host-layout.js'
 import { appendAudit, readState, releasesToPrune } from './host-state.js'
 import type { Deployment, DeployPlan, HostResult, HostServiceState, LockHolder } from './model.js'
-import type { ReleaseDriver } from './release-driver.js'
+import type { HostContext, ReleaseDriver } from './release-driver.js'
 import { rollOut } from './rollout.js'
 import { closeHosts, openHosts, probeHosts, type HostOpener } from './targets.js'
 
@@ -38,7 +38,7 @@ export interface DeployRun {
   /** Install the artifact (deploy) or only switch to a release already on the hosts (rollback). */
   install: boolean
   /** Refuses before anything changes (rollback: the release must be on every host). */
-  precheck?: (states: HostServiceState[]) => Promise<void>
+  precheck?: (contexts: HostContext[], states: HostServiceState[]) => Promise<void>
   /** The config file written next to each release (secrets resolved); default: the plan's config. */
   configText?: string
 }
@@ -144,7 +144,7 @@ async function lockedDeploy(
   ) => Deployment
 ): Promise<Deployment> {
   const states = await Promise.all(contexts.map((c) => readState(c.access, c.layout)))
-  await run.precheck?.(states)
+  await run.precheck?.(contexts, states)
   const version = plan.artifact.version
   const alreadyLive = states.every(
     (s) => s.current === version && s.digest === plan.artifact.digest && s.configHash === plan.configHash

@@ -18,7 +18,7 @@ import type { Logger } from '../../platform/logger.js'
 import { providerFor, type Provider } from '../../platform/deploy-providers.js'
 import { describeHolder, readHolder, releaseLock } from './deploy-lock.js'
 import type { DeploymentRecorder } from './deployment-recorder.js'
-import { executeDeploy } from './deploy.js'
+import { executeDeploy, type DeployDependencies } from './deploy.js'
 import { appendAudit, readState } from './host-state.js'
 import { forceUnlock, readStatus, stopService as stopHosts, type HostStatus } from './host-status.js'
 import type { Deployment, DeployPlan, DeployRequest, LockHolder } from './model.js'
@@ -108,6 +108,21 @@ function configFor(prepared: Prepared, services: DeployServices, mode: 'check' |
 
 const now = (services: DeployServices) => services.now ?? (() => new Date())
 
+/** What executeDeploy needs, the same for a deploy and a rollback. */
+function dependencies(prepared: Prepared, services: DeployServices, plan: DeployPlan): DeployDependencies {
+  return {
+    open: prepared.provider.open,
+    driver: prepared.provider.driver,
+    recorder: services.recorder?.(plan),
+    logger: services.logger,
+    now: now(services),
+    signal: services.signal,
+    onLockAcquired: services.onLockAcquired,
+    onLockReleased: services.onLockReleased,
+    lockPollMs: services.lockPollMs
+  }
+}
+
 export async function deployService(
   request: DeployRequest,
   services: DeployServices
@@ -147,17 +162,7 @@ export async function deployService(
         install: true,
         configText: render()
       },
-      {
-        open: prepared.provider.open,
-        driver: prepared.provider.driver,
-        recorder: services.recorder?.(plan),
-        logger: services.logger,
-        now: now(services),
-        signal: services.signal,
-        onLockAcquired: services.onLockAcquired,
-        onLockReleased: services.onLockReleased,
-        lockPollMs: services.lockPollMs
-      }
+      dependencies(prepared, services, plan)
     )
     return { plan, planText, deployment }
   } finally {
@@ -243,7 +248,6 @@ export async function rollbackService(
       await closeHosts(contexts)
     }
     const plan: DeployPlan = { ...hostsOnly, artifact: chosen.artifact, configHash: chosen.configHash }
-    const precheckContexts = openHosts(plan.hosts, prepared.provider.open)
     const deployment = await executeDeploy(
       plan,
       {
@@ -251,22 +255,12 @@ export async function rollbackService(
         ...(target.runUrl ? { runUrl: target.runUrl } : {}),
         action: 'rollback',
         install: false,
-        precheck: requireReleaseEverywhere(precheckContexts, chosen.artifact.version, (c) =>
+        precheck: requireReleaseEverywhere(chosen.artifact.version, (c) =>
           prepared.provider.driver.hasRelease(c, chosen.artifact.version)
         )
       },
-      {
-        open: prepared.provider.open,
-        driver: prepared.provider.driver,
-        recorder: services.recorder?.(plan),
-        logger: services.logger,
-        now: now(services),
-        signal: services.signal,
-        onLockAcquired: services.onLockAcquired,
-        onLockReleased: services.onLockReleased,
-        lockPollMs: services.lockPollMs
-      }
-    ).finally(() => closeHosts(precheckContexts))
+      dependencies(prepared, services, plan)
+    )
     return { plan, planText: describePlan(plan), deployment }
   } finally {
     prepared.provider.dispose()

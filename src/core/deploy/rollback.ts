@@ -46,13 +46,9 @@ export async function rollbackTarget(
   }
 }
 
-/** Every host must still hold the release. */
-export function requireReleaseEverywhere(
-  contexts: HostContext[],
-  version: string,
-  has: (c: HostContext) => Promise<boolean>
-) {
-  return async (): Promise<void> => {
+/** Every host must still hold the release (checked under the lock, before anything changes). */
+export function requireReleaseEverywhere(version: string, has: (c: HostContext) => Promise<boolean>) {
+  return async (contexts: HostContext[]): Promise<void> => {
     const missing: string[] = []
     for (const context of contexts) if (!(await has(context))) missing.push(context.host.name)
     if (missing.length)

@@ -39,6 +39,9 @@ beforeAll(() => {
     path.join(fixture.repo, 'shipline.yml'),
     readFileSync(path.join(fixture.repo, 'shipline.yml'), 'utf8') + environment
   )
+  // Each health attempt starts the stand-in CLI: a few attempts are plenty here.
+  const serviceFile = path.join(fixture.repo, 'services', 'catalog', 'service.yml')
+  writeFileSync(serviceFile, readFileSync(serviceFile, 'utf8').replace('retries: 40', 'retries: 2'))
   fixture.build('catalog', 'b1')
   fixture.build('catalog', 'b2')
   services = {
