@@ -214,7 +214,8 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
       manifest,
       service,
       tree,
-      version,
+      // An OCI tag cannot hold "+": `1.0.0+b456.g3f2a1bc` is tagged `1.0.0_b456.g3f2a1bc`.
+      version: imageTag(version),
       sourceDateEpoch,
       layoutDir: path.join(dir, 'oci'),
       commit,
@@ -368,4 +369,9 @@ async function saveToCache(
   } catch (error) {
     logger.warning(`could not save ${key} to the ${cache.description}: ${(error as Error).message}`)
   }
+}
+
+/** The image tag for a build version: `+` (semver build metadata) is not allowed in tags. */
+export function imageTag(version: string): string {
+  return version.replace(/\+/g, '_')
 }

@@ -16,15 +16,17 @@ const digests = (files: { format: string; path: string; sha256: string }[]) =>
   Object.fromEntries(files.map((f) => [path.basename(f.path), f.sha256]))
 
 describe('buildService', () => {
-  it('gives byte-identical .deb, .rpm and .tar.gz from two clones of the same commit', async () => {
+  it('gives byte-identical .deb, .rpm, .tar.gz and OCI image from two clones of the same commit', async () => {
     const one = TestRepo.fromExample()
     const two = new TestRepo(tempDir('shipline-clone-'))
     execFileSync('git', ['clone', '-q', one.dir, two.dir])
     const a = await build(one, { service: 'catalog', version: '1.2.3' })
     const b = await build(two, { service: 'catalog', version: '1.2.3' })
-    expect(a.result.record.files.map((f) => f.format)).toEqual(['deb', 'rpm', 'tgz'])
+    expect(a.result.record.files.map((f) => f.format)).toEqual(['deb', 'rpm', 'tgz', 'oci'])
     expect(digests(b.result.record.files)).toEqual(digests(a.result.record.files))
-    for (const file of a.result.record.files) expect(await fileSha256(file.path)).toBe(file.sha256)
+    for (const file of a.result.record.files.filter((f) => f.format !== 'oci')) {
+      expect(await fileSha256(file.path)).toBe(file.sha256)
+    }
     expect(a.result.record.sourceDateEpoch).toBe(Number(one.git('log', '-1', '--format=%ct').trim()))
     const record = JSON.parse(readFileSync(a.result.recordPath, 'utf8'))
     expect(record).toEqual(a.result.record)
