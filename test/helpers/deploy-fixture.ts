@@ -131,7 +131,7 @@ export function createDeployFixture(options: FixtureOptions = {}): DeployFixture
       '--owner=0',
       '--group=0',
       '--mtime=@0',
-      'opt'
+      './opt'
     ])
     rmSync(stage, { recursive: true, force: true })
     const bytes = readFileSync(archive)

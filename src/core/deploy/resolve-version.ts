@@ -135,7 +135,8 @@ async function fromRecord(
       `the archive ${archive} does not match its build record (sha256 ${actual.slice(0, 12)}..., recorded ${tarball.sha256.slice(0, 12)}...); refusing to deploy it`
     )
   }
-  const member = context.service.artifacts.installDir.replace(/^\/+/, '')
+  // Archives name their entries `./opt/<service>/...`, as dpkg-deb does.
+  const member = `./${context.service.artifacts.installDir.replace(/^\/+/, '')}`
   return {
     service,
     version: record.version,

@@ -37,7 +37,7 @@ describe('version -> artifact', () => {
     const artifact = await resolveVersion(context, 'b2')
     expect(artifact.version).toBe('b2')
     expect(artifact.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
-    expect(artifact.source).toMatchObject({ kind: 'tarball', member: 'opt/catalog' })
+    expect(artifact.source).toMatchObject({ kind: 'tarball', member: './opt/catalog' })
   })
 
   it('latest is the newest build of this service (by build time, not by name)', async () => {
