@@ -13,6 +13,11 @@ export interface LocalStore {
   artifacts: string
   /** What stays on "the machine" between jobs and runs: the local environment's hosts (.shipline/). */
   machine: string
+  /**
+   * The runner's work folder. Every job gets the same workspace path, emptied first, as on GitHub
+   * (@actions/cache versions entries by the paths they hold, so a path that moved would never hit).
+   */
+  work: string
 }
 
 export interface StepPlace {

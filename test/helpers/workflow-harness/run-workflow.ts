@@ -7,7 +7,7 @@
  * local equivalents (local-equivalents.ts).
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token'
@@ -231,9 +231,11 @@ async function runSteps(file: string, jobId: string, job: TemplateToken, base: C
       : typeof environmentValue === 'string'
         ? environmentValue
         : asText((environmentValue as { name?: Value }).name ?? null)
-  const place = mkdtempSync(path.join(tmpdir(), `shipline-job-${jobId}-`))
-  const workspace = path.join(place, 'workspace')
-  const runnerTemp = path.join(place, 'temp')
+  const place = scope.request.store.work
+  const workspace = path.join(place, 'shop', 'shop')
+  const runnerTemp = path.join(place, '_temp')
+  for (const dir of [workspace, runnerTemp, path.join(place, '_tool')])
+    rmSync(dir, { recursive: true, force: true })
   mkdirSync(runnerTemp, { recursive: true })
   const steps: StepRun[] = []
   const stepsContext: Record<
@@ -242,7 +244,7 @@ async function runSteps(file: string, jobId: string, job: TemplateToken, base: C
   > = {}
   const secrets = environment === undefined ? {} : (scope.request.secrets ?? {})
   const jobEnv = mapToText(resolveToken(child(job, 'env'), base, { success: true }))
-  const runner = { ...runnerFixed, temp: runnerTemp, tool_cache: path.join(place, 'tool') }
+  const runner = { ...runnerFixed, temp: runnerTemp, tool_cache: path.join(place, '_tool') }
   const github = { ...(base.github as object), job: jobId, workspace }
   let failed = false
 
@@ -563,7 +565,8 @@ function mapToText(value: Value): Record<string, string> {
 }
 
 function writeEvent(place: string, event: Record<string, Value> | undefined): string {
-  const file = path.join(place, 'event.json')
+  const file = path.join(place, '_temp', '_github_workflow', 'event.json')
+  mkdirSync(path.dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify(event ?? {}))
   return file
 }

@@ -37,7 +37,11 @@ export class PipelineScenario {
     this.repo = repo
     givePortsOfTheirOwn(repo)
     const root = mkdtempSync(path.join(tmpdir(), 'shipline-scenario-'))
-    this.store = { artifacts: path.join(root, 'artifacts'), machine: path.join(root, 'machine') }
+    this.store = {
+      artifacts: path.join(root, 'artifacts'),
+      machine: path.join(root, 'machine'),
+      work: path.join(root, 'work')
+    }
   }
 
   /** Runs a workflow for a push of the current HEAD (before = the previously pushed commit). */
