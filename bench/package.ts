@@ -15,6 +15,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   closeSync,
   writeSync,
   rmSync,

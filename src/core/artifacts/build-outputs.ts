@@ -3,7 +3,7 @@
  * Pure functions of the build record, so the action, the CLI and the tests agree.
  */
 import path from 'node:path'
-import { canonicalJson } from './oci/canonical-json.js'
+import { canonicalJson } from '../canonical-json.js'
 import type { BuildRecord, PackageFormat } from './model.js'
 
 export function buildOutputs(

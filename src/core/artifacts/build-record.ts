@@ -8,7 +8,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { writeFileAtomically } from './atomic-file.js'
 import { BUILD_RECORD_FILE, type BuildRecord } from './model.js'
-import { canonicalJson } from './oci/canonical-json.js'
+import { canonicalJson } from '../canonical-json.js'
 
 export function versionDir(artifactsDir: string, service: string, version: string): string {
   return path.join(artifactsDir, service, version)

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Git } from '../../platform/git.js'
 import type { Manifest, Service } from '../manifest/types.js'
-import { canonicalJson } from './oci/canonical-json.js'
+import { canonicalJson } from '../canonical-json.js'
 import type { PackageFormat } from './model.js'
 
 /** Bumped whenever the writers change the bytes they produce, so old cache entries stop matching. */

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../artifacts/oci/canonical-json.js'
+import { canonicalJson } from '../canonical-json.js'
 import type { ResolvedConfig } from './model.js'
 
 /**

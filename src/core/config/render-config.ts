@@ -1,5 +1,5 @@
 import { stringify } from 'yaml'
-import { canonicalJson } from '../artifacts/oci/canonical-json.js'
+import { canonicalJson } from '../canonical-json.js'
 import { ConfigError } from '../errors.js'
 import { configLeaves } from './leaves.js'
 import type { ConfigFormat } from './model.js'

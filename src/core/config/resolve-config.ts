@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { sha256Digest, canonicalJson } from '../artifacts/oci/canonical-json.js'
+import { sha256Digest, canonicalJson } from '../canonical-json.js'
 import { findEnvironment, findService } from '../manifest/load-manifest.js'
 import type { Manifest } from '../manifest/types.js'
 import type { YamlFile } from '../manifest/yaml-file.js'

@@ -44,18 +44,3 @@ export function serviceLayout(root: string): ServiceLayout {
     logFile: join(root, 'run', 'service.log')
   }
 }
-
-/** Canonical JSON: keys sorted at every level, so the same value always gives the same bytes. */
-export function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort)
-    if (v && typeof v === 'object')
-      return Object.fromEntries(
-        Object.keys(v as object)
-          .sort()
-          .map((k) => [k, sort((v as Record<string, unknown>)[k])])
-      )
-    return v
-  }
-  return JSON.stringify(sort(value))
-}

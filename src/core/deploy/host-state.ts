@@ -1,6 +1,7 @@
 /** Reading and writing a service's state and release records on a host (see host-layout.ts). */
 import type { HostAccess } from './host-access.js'
-import { canonicalJson, type ServiceLayout } from './host-layout.js'
+import { canonicalJson } from '../canonical-json.js'
+import type { ServiceLayout } from './host-layout.js'
 import type { AuditEntry, HostServiceState } from './model.js'
 
 export interface ReleaseInfo {

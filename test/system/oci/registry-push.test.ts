@@ -10,7 +10,7 @@ import { pushImage } from '../../../src/core/artifacts/registry/push-image.js'
 import { pullImage } from '../../../src/core/artifacts/registry/pull-image.js'
 import { RecordingLogger } from '../../../src/platform/logger.js'
 import { LocalRegistry } from './local-registry.js'
-import { canonicalJson } from '../../../src/core/artifacts/oci/canonical-json.js'
+import { canonicalJson } from '../../../src/core/canonical-json.js'
 import type { ImageManifest } from '../../../src/core/artifacts/oci/image-model.js'
 import { filler, sampleLayout } from '../../unit/oci/sample-layout.js'
 

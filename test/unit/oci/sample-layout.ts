@@ -1,5 +1,5 @@
 import { ImageLayout } from '../../../src/core/artifacts/oci/image-layout.js'
-import { canonicalJson } from '../../../src/core/artifacts/oci/canonical-json.js'
+import { canonicalJson } from '../../../src/core/canonical-json.js'
 import {
   type Descriptor,
   type ImageManifest,

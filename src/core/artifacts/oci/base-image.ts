@@ -6,7 +6,7 @@ import type { BaseImageSpec, Manifest } from '../../manifest/types.js'
 import { nearest } from '../../manifest/suggest.js'
 import type { RegistryCredentials } from '../registry/registry-auth.js'
 import { pullImage } from '../registry/pull-image.js'
-import { canonicalJson, sha256Digest } from './canonical-json.js'
+import { canonicalJson, sha256Digest } from '../../canonical-json.js'
 import { folderTree, treeFingerprint } from './folder-tree.js'
 import {
   appendLayer,

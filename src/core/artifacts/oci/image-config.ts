@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json.js'
+import { canonicalJson } from '../../canonical-json.js'
 import type { ImageLayout } from './image-layout.js'
 import { type Descriptor, type ImageConfig, type ImageManifest, MEDIA_TYPES } from './image-model.js'
 

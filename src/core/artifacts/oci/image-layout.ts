@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import { copyFile, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { OperationError } from '../../errors.js'
-import { canonicalJson, sha256Digest } from './canonical-json.js'
+import { canonicalJson, sha256Digest } from '../../canonical-json.js'
 import { ANNOTATIONS, type Descriptor, type ImageIndex, MEDIA_TYPES } from './image-model.js'
 
 const DIGEST = /^sha256:([a-f0-9]{64})$/

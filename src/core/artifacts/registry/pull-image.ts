@@ -1,5 +1,5 @@
 import { OperationError } from '../../errors.js'
-import { canonicalJson } from '../oci/canonical-json.js'
+import { canonicalJson } from '../../canonical-json.js'
 import { ImageLayout } from '../oci/image-layout.js'
 import {
   type Descriptor,

@@ -11,12 +11,13 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value && typeof value === 'object') {
-    const sorted: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const child = (value as Record<string, unknown>)[key]
-      if (child !== undefined) sorted[key] = sortKeys(child)
-    }
-    return sorted
+    // fromEntries defines own properties, so a `__proto__` key stays a key and sets no prototype.
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])])
+    )
   }
   return value
 }
