@@ -10,7 +10,10 @@ import { NodeExec } from '../../platform/exec.js'
 import { Git } from '../../platform/git.js'
 import { ToolkitLogger } from '../common/toolkit-logger.js'
 import { loadManifestForAction, resolveWorkingDirectory, workspaceRoot } from '../common/workspace.js'
-import { getInputs } from './inputs.js'
+import { getInputs, type Inputs } from './inputs.js'
+import { InputError } from '../common/inputs.js'
+import { imageSummaryLine } from '../../core/artifacts/registry/push-service-image.js'
+import { registryCredentialsFromEnv } from '../../core/artifacts/registry/registry-credentials.js'
 
 export async function run(): Promise<void> {
   const inputs = getInputs()
@@ -35,9 +38,32 @@ export async function run(): Promise<void> {
     ...(inputs.cache ? { cache: new ActionsArtifactCache() } : {}),
     ...(sourceDateEpoch !== undefined ? { sourceDateEpoch } : {}),
     ...(github.context.runNumber ? { runNumber: github.context.runNumber } : {}),
-    includeCredentials: inputs.includeCredentials
+    includeCredentials: inputs.includeCredentials,
+    ...(inputs.registry ? { registry: inputs.registry } : {}),
+    ...(inputs.push ? { push: pushConnection(inputs, manifest.images.registry, logger) } : {})
   })
   for (const [name, value] of Object.entries(buildOutputs(result.record, result.recordPath, result.cacheHit)))
     core.setOutput(name, value)
-  await core.summary.addRaw(renderBuildSummary(result.record, result.cacheHit)).write()
+  const summary = core.summary.addRaw(renderBuildSummary(result.record, result.cacheHit))
+  if (inputs.push && result.record.image)
+    summary.addRaw(`\n${imageSummaryLine(service.name, result.record.image)}\n`)
+  await summary.write()
+}
+
+/** Registry credentials: the inputs, else SHIPLINE_REGISTRY_* or the workflow token for ghcr.io. */
+function pushConnection(inputs: Inputs, manifestRegistry: string | undefined, logger: ToolkitLogger) {
+  const registry = inputs.registry ?? manifestRegistry
+  if (!registry) {
+    throw new InputError(
+      'push',
+      'is true but no registry is known',
+      'set the registry input or images.registry in shipline.yml'
+    )
+  }
+  if (inputs.registryPassword) logger.mask(inputs.registryPassword)
+  const credentials =
+    inputs.registryUsername && inputs.registryPassword
+      ? { username: inputs.registryUsername, password: inputs.registryPassword }
+      : registryCredentialsFromEnv(registry, process.env)
+  return { logger, ...(credentials ? { credentials } : {}) }
 }

@@ -37,6 +37,8 @@ import { artifactFileNames, packageMetadata, SCRIPT_NAMES, type ScriptName } fro
 import { rpmOwnedEntries, writeRpm } from './rpm-writer.js'
 import { cpioSize } from './cpio-writer.js'
 import { buildServiceImage } from './oci/service-image.js'
+import { publishBuildImage } from './registry/publish-build-image.js'
+import type { RegistryConnectionOptions } from './registry/registry-client.js'
 import { stageTree } from './stage-tree.js'
 import { tarSize } from './tar-writer.js'
 import { defaultVersion, packageVersions } from './versions.js'
@@ -72,6 +74,10 @@ export interface BuildServiceInput {
   includeCredentials?: boolean
   gzip?: GzipOptions
   onProgress?: (progress: BuildProgress) => void
+  /** Registry prefix for image tags (default `images.registry` of shipline.yml). */
+  registry?: string
+  /** Push the image (when `oci` is built) with these connection settings. */
+  push?: RegistryConnectionOptions
   /** Where base images are cached for `oci` (default `<outDir>/.image-cache`). */
   imageCacheDir?: string
   /** Where artifact bytes go (tests simulate a full disk). */
@@ -131,7 +137,12 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
 
   if (useCache) {
     const restored = await restoreFromCache(useCache, cacheKey, serviceDir, key.hash, logger)
-    if (restored) return { ...restored, cacheHit: true, excludedCredentials: [] }
+    if (restored) {
+      if (input.push && restored.record.image) {
+        restored.record.image = await publishBuildImage(restored.record, undefined, input.push)
+      }
+      return { ...restored, cacheHit: true, excludedCredentials: [] }
+    }
   }
 
   const version =
@@ -220,6 +231,7 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
       layoutDir: path.join(dir, 'oci'),
       commit,
       cacheDir: input.imageCacheDir ?? path.join(input.outDir, '.image-cache'),
+      ...(input.registry ? { registry: input.registry } : {}),
       logger
     })
     files.push({
@@ -235,6 +247,7 @@ export async function buildService(input: BuildServiceInput): Promise<BuildServi
       tags: image.references,
       ...(image.base ? { baseDigest: image.base.digest } : {})
     }
+    if (input.push) record.image = await publishBuildImage(record, image, input.push)
   }
   const recordPath = await writeBuildRecord(dir, record)
   if (useCache) await saveToCache(useCache, cacheKey, serviceDir, logger)
