@@ -2,7 +2,7 @@
  * The deploy interface every entry point shares (CLI, action, dispatch form): same parameters,
  * same validation, same plan. Adapters turn their inputs into a DeployRequest and call these.
  *
- *   deployService(request, services)    plan, then dry run or deploy
+ *   deployService(request, services)    plan, then dry run or deploy (version `previous`: rollback)
  *   rollbackService(target, services)   back to the previous release (or target.version)
  *   serviceStatus(target, services)     which version runs where, since when, by whom; the lock
  *   stopService(target, services)       stops what the provider started
@@ -123,10 +123,24 @@ function dependencies(prepared: Prepared, services: DeployServices, plan: Deploy
   }
 }
 
+/** The version word that means "the release before the live one": a rollback through the deploy line. */
+export const PREVIOUS_VERSION = 'previous'
+
 export async function deployService(
   request: DeployRequest,
   services: DeployServices
 ): Promise<DeployOutcome> {
+  if (request.version === PREVIOUS_VERSION && !request.dryRun) {
+    return rollbackService(
+      {
+        service: request.service,
+        environment: request.environment,
+        actor: request.actor,
+        ...(request.runUrl ? { runUrl: request.runUrl } : {})
+      },
+      services
+    )
+  }
   const prepared = prepare({ service: request.service, environment: request.environment }, services)
   try {
     const artifact = await resolveVersion(

@@ -145,6 +145,18 @@ describe('deploy to local hosts', () => {
     expect(d.message).toContain('b2 still runs on shop-1, shop-2')
   })
 
+  it('the deploy line with version=previous is a rollback to the release before the live one', async () => {
+    const f = setUp({ localHosts: 1 })
+    f.build('catalog', 'b1')
+    f.build('catalog', 'b2')
+    await deployService({ ...request, version: 'b1' }, services)
+    await deployService({ ...request, version: 'b2' }, services)
+    const back = await deployService({ ...request, version: 'previous' }, services)
+    expect(back.deployment?.result).toBe('success')
+    expect(back.deployment?.hosts.map((h) => [h.versionBefore, h.versionAfter])).toEqual([['b2', 'b1']])
+    expect((await health(f.ports['catalog']!)).version).toBe('b1')
+  })
+
   it('rolls back to the previous release, and refuses when there is none', async () => {
     const f = setUp({ localHosts: 2, maxParallel: 2 })
     f.build('catalog', 'b1')
