@@ -1,6 +1,67 @@
 import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 2210:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2020 = void 0;
+const core_1 = __nccwpck_require__(3893);
+const draft2020_1 = __nccwpck_require__(4298);
+const discriminator_1 = __nccwpck_require__(8886);
+const json_schema_2020_12_1 = __nccwpck_require__(3995);
+const META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
+class Ajv2020 extends core_1.default {
+    constructor(opts = {}) {
+        super({
+            ...opts,
+            dynamicRef: true,
+            next: true,
+            unevaluated: true,
+        });
+    }
+    _addVocabularies() {
+        super._addVocabularies();
+        draft2020_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+            this.addKeyword(discriminator_1.default);
+    }
+    _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+            return;
+        json_schema_2020_12_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+    }
+    defaultMeta() {
+        return (this.opts.defaultMeta =
+            super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : undefined));
+    }
+}
+exports.Ajv2020 = Ajv2020;
+module.exports = exports = Ajv2020;
+module.exports.Ajv2020 = Ajv2020;
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports["default"] = Ajv2020;
+var validate_1 = __nccwpck_require__(7881);
+Object.defineProperty(exports, "KeywordCxt", ({ enumerable: true, get: function () { return validate_1.KeywordCxt; } }));
+var codegen_1 = __nccwpck_require__(1436);
+Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return codegen_1._; } }));
+Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return codegen_1.str; } }));
+Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return codegen_1.stringify; } }));
+Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
+Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
+Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
+var validation_error_1 = __nccwpck_require__(3021);
+Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
+var ref_error_1 = __nccwpck_require__(3162);
+Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
+//# sourceMappingURL=2020.js.map
+
+/***/ }),
+
 /***/ 2463:
 /***/ ((module, exports, __nccwpck_require__) => {
 
@@ -3575,6 +3636,42 @@ function schemaOrData(schema) {
 
 /***/ }),
 
+/***/ 3995:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const metaSchema = __nccwpck_require__(1678);
+const applicator = __nccwpck_require__(7216);
+const unevaluated = __nccwpck_require__(9547);
+const content = __nccwpck_require__(8226);
+const core = __nccwpck_require__(518);
+const format = __nccwpck_require__(4588);
+const metadata = __nccwpck_require__(5707);
+const validation = __nccwpck_require__(7082);
+const META_SUPPORT_DATA = ["/properties"];
+function addMetaSchema2020($data) {
+    ;
+    [
+        metaSchema,
+        applicator,
+        unevaluated,
+        content,
+        core,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation),
+    ].forEach((sch) => this.addMetaSchema(sch, undefined, false));
+    return this;
+    function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+    }
+}
+exports["default"] = addMetaSchema2020;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
 /***/ 4951:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -4050,6 +4147,23 @@ function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
 exports.validateSchemaDeps = validateSchemaDeps;
 exports["default"] = def;
 //# sourceMappingURL=dependencies.js.map
+
+/***/ }),
+
+/***/ 3818:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependencies_1 = __nccwpck_require__(5826);
+const def = {
+    keyword: "dependentSchemas",
+    type: "object",
+    schemaType: "object",
+    code: (cxt) => (0, dependencies_1.validateSchemaDeps)(cxt),
+};
+exports["default"] = def;
+//# sourceMappingURL=dependentSchemas.js.map
 
 /***/ }),
 
@@ -5017,6 +5131,35 @@ var DiscrError;
 
 /***/ }),
 
+/***/ 4298:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const core_1 = __nccwpck_require__(7397);
+const validation_1 = __nccwpck_require__(5481);
+const applicator_1 = __nccwpck_require__(8775);
+const dynamic_1 = __nccwpck_require__(9923);
+const next_1 = __nccwpck_require__(7844);
+const unevaluated_1 = __nccwpck_require__(2010);
+const format_1 = __nccwpck_require__(2601);
+const metadata_1 = __nccwpck_require__(6620);
+const draft2020Vocabularies = [
+    dynamic_1.default,
+    core_1.default,
+    validation_1.default,
+    (0, applicator_1.default)(true),
+    format_1.default,
+    metadata_1.metadataVocabulary,
+    metadata_1.contentVocabulary,
+    next_1.default,
+    unevaluated_1.default,
+];
+exports["default"] = draft2020Vocabularies;
+//# sourceMappingURL=draft2020.js.map
+
+/***/ }),
+
 /***/ 9941:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -5037,6 +5180,152 @@ const draft7Vocabularies = [
 ];
 exports["default"] = draft7Vocabularies;
 //# sourceMappingURL=draft7.js.map
+
+/***/ }),
+
+/***/ 8639:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.dynamicAnchor = void 0;
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const compile_1 = __nccwpck_require__(2718);
+const ref_1 = __nccwpck_require__(2996);
+const def = {
+    keyword: "$dynamicAnchor",
+    schemaType: "string",
+    code: (cxt) => dynamicAnchor(cxt, cxt.schema),
+};
+function dynamicAnchor(cxt, anchor) {
+    const { gen, it } = cxt;
+    it.schemaEnv.root.dynamicAnchors[anchor] = true;
+    const v = (0, codegen_1._) `${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
+    const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+    gen.if((0, codegen_1._) `!${v}`, () => gen.assign(v, validate));
+}
+exports.dynamicAnchor = dynamicAnchor;
+function _getValidate(cxt) {
+    const { schemaEnv, schema, self } = cxt.it;
+    const { root, baseId, localRefs, meta } = schemaEnv.root;
+    const { schemaId } = self.opts;
+    const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
+    compile_1.compileSchema.call(self, sch);
+    return (0, ref_1.getValidate)(cxt, sch);
+}
+exports["default"] = def;
+//# sourceMappingURL=dynamicAnchor.js.map
+
+/***/ }),
+
+/***/ 5065:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.dynamicRef = void 0;
+const codegen_1 = __nccwpck_require__(1436);
+const names_1 = __nccwpck_require__(630);
+const ref_1 = __nccwpck_require__(2996);
+const def = {
+    keyword: "$dynamicRef",
+    schemaType: "string",
+    code: (cxt) => dynamicRef(cxt, cxt.schema),
+};
+function dynamicRef(cxt, ref) {
+    const { gen, keyword, it } = cxt;
+    if (ref[0] !== "#")
+        throw new Error(`"${keyword}" only supports hash fragment reference`);
+    const anchor = ref.slice(1);
+    if (it.allErrors) {
+        _dynamicRef();
+    }
+    else {
+        const valid = gen.let("valid", false);
+        _dynamicRef(valid);
+        cxt.ok(valid);
+    }
+    function _dynamicRef(valid) {
+        // TODO the assumption here is that `recursiveRef: #` always points to the root
+        // of the schema object, which is not correct, because there may be $id that
+        // makes # point to it, and the target schema may not contain dynamic/recursiveAnchor.
+        // Because of that 2 tests in recursiveRef.json fail.
+        // This is a similar problem to #815 (`$id` doesn't alter resolution scope for `{ "$ref": "#" }`).
+        // (This problem is not tested in JSON-Schema-Test-Suite)
+        if (it.schemaEnv.root.dynamicAnchors[anchor]) {
+            const v = gen.let("_v", (0, codegen_1._) `${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`);
+            gen.if(v, _callRef(v, valid), _callRef(it.validateName, valid));
+        }
+        else {
+            _callRef(it.validateName, valid)();
+        }
+    }
+    function _callRef(validate, valid) {
+        return valid
+            ? () => gen.block(() => {
+                (0, ref_1.callRef)(cxt, validate);
+                gen.let(valid, true);
+            })
+            : () => (0, ref_1.callRef)(cxt, validate);
+    }
+}
+exports.dynamicRef = dynamicRef;
+exports["default"] = def;
+//# sourceMappingURL=dynamicRef.js.map
+
+/***/ }),
+
+/***/ 9923:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicAnchor_1 = __nccwpck_require__(8639);
+const dynamicRef_1 = __nccwpck_require__(5065);
+const recursiveAnchor_1 = __nccwpck_require__(9982);
+const recursiveRef_1 = __nccwpck_require__(1794);
+const dynamic = [dynamicAnchor_1.default, dynamicRef_1.default, recursiveAnchor_1.default, recursiveRef_1.default];
+exports["default"] = dynamic;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 9982:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicAnchor_1 = __nccwpck_require__(8639);
+const util_1 = __nccwpck_require__(4464);
+const def = {
+    keyword: "$recursiveAnchor",
+    schemaType: "boolean",
+    code(cxt) {
+        if (cxt.schema)
+            (0, dynamicAnchor_1.dynamicAnchor)(cxt, "");
+        else
+            (0, util_1.checkStrictMode)(cxt.it, "$recursiveAnchor: false is ignored");
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=recursiveAnchor.js.map
+
+/***/ }),
+
+/***/ 1794:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dynamicRef_1 = __nccwpck_require__(5065);
+const def = {
+    keyword: "$recursiveRef",
+    schemaType: "string",
+    code: (cxt) => (0, dynamicRef_1.dynamicRef)(cxt, cxt.schema),
+};
+exports["default"] = def;
+//# sourceMappingURL=recursiveRef.js.map
 
 /***/ }),
 
@@ -5174,6 +5463,150 @@ exports.contentVocabulary = [
 
 /***/ }),
 
+/***/ 7844:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependentRequired_1 = __nccwpck_require__(3024);
+const dependentSchemas_1 = __nccwpck_require__(3818);
+const limitContains_1 = __nccwpck_require__(3907);
+const next = [dependentRequired_1.default, dependentSchemas_1.default, limitContains_1.default];
+exports["default"] = next;
+//# sourceMappingURL=next.js.map
+
+/***/ }),
+
+/***/ 2010:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const unevaluatedProperties_1 = __nccwpck_require__(6855);
+const unevaluatedItems_1 = __nccwpck_require__(4144);
+const unevaluated = [unevaluatedProperties_1.default, unevaluatedItems_1.default];
+exports["default"] = unevaluated;
+//# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 4144:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const error = {
+    message: ({ params: { len } }) => (0, codegen_1.str) `must NOT have more than ${len} items`,
+    params: ({ params: { len } }) => (0, codegen_1._) `{limit: ${len}}`,
+};
+const def = {
+    keyword: "unevaluatedItems",
+    type: "array",
+    schemaType: ["boolean", "object"],
+    error,
+    code(cxt) {
+        const { gen, schema, data, it } = cxt;
+        const items = it.items || 0;
+        if (items === true)
+            return;
+        const len = gen.const("len", (0, codegen_1._) `${data}.length`);
+        if (schema === false) {
+            cxt.setParams({ len: items });
+            cxt.fail((0, codegen_1._) `${len} > ${items}`);
+        }
+        else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+            const valid = gen.var("valid", (0, codegen_1._) `${len} <= ${items}`);
+            gen.if((0, codegen_1.not)(valid), () => validateItems(valid, items));
+            cxt.ok(valid);
+        }
+        it.items = true;
+        function validateItems(valid, from) {
+            gen.forRange("i", from, len, (i) => {
+                cxt.subschema({ keyword: "unevaluatedItems", dataProp: i, dataPropType: util_1.Type.Num }, valid);
+                if (!it.allErrors)
+                    gen.if((0, codegen_1.not)(valid), () => gen.break());
+            });
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=unevaluatedItems.js.map
+
+/***/ }),
+
+/***/ 6855:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const codegen_1 = __nccwpck_require__(1436);
+const util_1 = __nccwpck_require__(4464);
+const names_1 = __nccwpck_require__(630);
+const error = {
+    message: "must NOT have unevaluated properties",
+    params: ({ params }) => (0, codegen_1._) `{unevaluatedProperty: ${params.unevaluatedProperty}}`,
+};
+const def = {
+    keyword: "unevaluatedProperties",
+    type: "object",
+    schemaType: ["boolean", "object"],
+    trackErrors: true,
+    error,
+    code(cxt) {
+        const { gen, schema, data, errsCount, it } = cxt;
+        /* istanbul ignore if */
+        if (!errsCount)
+            throw new Error("ajv implementation error");
+        const { allErrors, props } = it;
+        if (props instanceof codegen_1.Name) {
+            gen.if((0, codegen_1._) `${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+        }
+        else if (props !== true) {
+            gen.forIn("key", data, (key) => props === undefined
+                ? unevaluatedPropCode(key)
+                : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+        }
+        it.props = true;
+        cxt.ok((0, codegen_1._) `${errsCount} === ${names_1.default.errors}`);
+        function unevaluatedPropCode(key) {
+            if (schema === false) {
+                cxt.setParams({ unevaluatedProperty: key });
+                cxt.error();
+                if (!allErrors)
+                    gen.break();
+                return;
+            }
+            if (!(0, util_1.alwaysValidSchema)(it, schema)) {
+                const valid = gen.name("valid");
+                cxt.subschema({
+                    keyword: "unevaluatedProperties",
+                    dataProp: key,
+                    dataPropType: util_1.Type.Str,
+                }, valid);
+                if (!allErrors)
+                    gen.if((0, codegen_1.not)(valid), () => gen.break());
+            }
+        }
+        function unevaluatedDynamic(evaluatedProps, key) {
+            return (0, codegen_1._) `!${evaluatedProps} || !${evaluatedProps}[${key}]`;
+        }
+        function unevaluatedStatic(evaluatedProps, key) {
+            const ps = [];
+            for (const p in evaluatedProps) {
+                if (evaluatedProps[p] === true)
+                    ps.push((0, codegen_1._) `${key} !== ${p}`);
+            }
+            return (0, codegen_1.and)(...ps);
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=unevaluatedProperties.js.map
+
+/***/ }),
+
 /***/ 8026:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -5202,6 +5635,24 @@ const def = {
 };
 exports["default"] = def;
 //# sourceMappingURL=const.js.map
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const dependencies_1 = __nccwpck_require__(5826);
+const def = {
+    keyword: "dependentRequired",
+    type: "object",
+    schemaType: "object",
+    error: dependencies_1.error,
+    code: (cxt) => (0, dependencies_1.validatePropertyDeps)(cxt),
+};
+exports["default"] = def;
+//# sourceMappingURL=dependentRequired.js.map
 
 /***/ }),
 
@@ -5295,6 +5746,27 @@ const validation = [
 ];
 exports["default"] = validation;
 //# sourceMappingURL=index.js.map
+
+/***/ }),
+
+/***/ 3907:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+const util_1 = __nccwpck_require__(4464);
+const def = {
+    keyword: ["maxContains", "minContains"],
+    type: "array",
+    schemaType: "number",
+    code({ keyword, parentSchema, it }) {
+        if (parentSchema.contains === undefined) {
+            (0, util_1.checkStrictMode)(it, `"${keyword}" without "contains" is ignored`);
+        }
+    },
+};
+exports["default"] = def;
+//# sourceMappingURL=limitContains.js.map
 
 /***/ }),
 
@@ -36676,21 +37148,114 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3580:
+/***/ 5431:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ runAction)
+/* harmony export */ });
+/* unused harmony export reportFailure */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4296);
+/* harmony import */ var _toolkit_logger_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7728);
+
+
+
+const POST_FLAG = 'isPost';
+/**
+ * The one runner for action entries: picks main or post, catches every error, reports a user's
+ * mistake as an annotation at its location and a bug with its stack only in debug output, and
+ * prefixes every failure with the action's name.
+ */
+async function runAction(entry) {
+    const isPost = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_FLAG) === 'true';
+    if (isPost) {
+        if (!entry.post)
+            return;
+        try {
+            await entry.post();
+        }
+        catch (error) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${entry.name} (post): ${error instanceof Error ? error.message : String(error)}`);
+        }
+        return;
+    }
+    if (entry.post)
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_FLAG, 'true');
+    try {
+        await entry.main();
+    }
+    catch (error) {
+        reportFailure(entry.name, error);
+    }
+}
+function reportFailure(name, error) {
+    process.exitCode = 1;
+    if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigErrors */ .mS) {
+        for (const e of error.errors)
+            annotate(name, e);
+        return;
+    }
+    if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL) {
+        annotate(name, error);
+        return;
+    }
+    if (error instanceof _core_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .OperationError */ .OK) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_toolkit_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$)(`${name}: ${error.message}`));
+        return;
+    }
+    const err = error instanceof Error ? error : new Error(String(error));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(err.stack ?? err.message);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_toolkit_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$)(`${name}: unexpected error: ${err.message} (re-run with debug logging for the stack trace)`));
+}
+function annotate(name, error) {
+    const { file, line, column, keyPath } = error.location;
+    const at = keyPath ? ` (at ${keyPath})` : '';
+    const hint = error.hint ? ` - fix: ${error.hint}` : '';
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3((0,_toolkit_logger_js__WEBPACK_IMPORTED_MODULE_2__/* .neutralise */ .$)(`${name}: ${error.message}${at}${hint}`), {
+        title: `${name}: configuration error`,
+        ...(file ? { file } : {}),
+        ...(line ? { startLine: line } : {}),
+        ...(column ? { startColumn: column } : {})
+    });
+}
+
+
+/***/ }),
+
+/***/ 7728:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* binding */ runAction)
+  N: () => (/* binding */ ToolkitLogger),
+  $: () => (/* binding */ neutralise)
 });
 
-// UNUSED EXPORTS: reportFailure
-
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __nccwpck_require__(4296);
+var core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./src/core/secret-forms.ts
+/**
+ * The forms a secret commonly takes on its way into a log: itself, each of its lines, base64
+ * (standard and URL-safe, padded or not), URL-encoded and JSON-escaped. All of them are masked.
+ */
+function derivedSecretForms(secret) {
+    if (secret.trim() === '')
+        return [];
+    const forms = new Set([secret]);
+    for (const line of secret.split(/\r?\n/))
+        if (line.trim().length >= 4)
+            forms.add(line.trim());
+    const b64 = Buffer.from(secret, 'utf8').toString('base64');
+    forms.add(b64);
+    forms.add(b64.replace(/=+$/, ''));
+    forms.add(Buffer.from(secret, 'utf8').toString('base64url'));
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    return [...forms].filter((f) => f.length > 0);
+}
+
 ;// CONCATENATED MODULE: ./src/actions/common/toolkit-logger.ts
 
 
@@ -36710,26 +37275,26 @@ function annotation(location) {
  */
 class ToolkitLogger {
     debug(message) {
-        core.debug(neutralise(message));
+        core/* debug */.Yz(neutralise(message));
     }
     info(message) {
-        core.info(neutralise(message));
+        core/* info */.pq(neutralise(message));
     }
     notice(message, location) {
-        core.notice(neutralise(message), annotation(location));
+        core/* notice */.lm(neutralise(message), annotation(location));
     }
     warning(message, location) {
-        core.warning(neutralise(message), annotation(location));
+        core/* warning */.$e(neutralise(message), annotation(location));
     }
     error(message, location) {
-        core.error(neutralise(message), annotation(location));
+        core/* error */.z3(neutralise(message), annotation(location));
     }
     async group(title, fn) {
-        return core.group(neutralise(title), fn);
+        return core/* group */.Os(neutralise(title), fn);
     }
     mask(secret) {
         for (const form of derivedSecretForms(secret))
-            core.setSecret(form);
+            core/* setSecret */.Pq(form);
     }
 }
 /**
@@ -36740,69 +37305,6 @@ function neutralise(text) {
     return text.replace(/(^|\n)(\s*)::/g, '$1$2\u200b::');
 }
 
-;// CONCATENATED MODULE: ./src/actions/common/run-action.ts
-
-
-
-const POST_FLAG = 'isPost';
-/**
- * The one runner for action entries: picks main or post, catches every error, reports a user's
- * mistake as an annotation at its location and a bug with its stack only in debug output, and
- * prefixes every failure with the action's name.
- */
-async function runAction(entry) {
-    const isPost = lib_core/* getState */.Gu(POST_FLAG) === 'true';
-    if (isPost) {
-        if (!entry.post)
-            return;
-        try {
-            await entry.post();
-        }
-        catch (error) {
-            lib_core/* warning */.$e(`${entry.name} (post): ${error instanceof Error ? error.message : String(error)}`);
-        }
-        return;
-    }
-    if (entry.post)
-        lib_core/* saveState */.LZ(POST_FLAG, 'true');
-    try {
-        await entry.main();
-    }
-    catch (error) {
-        reportFailure(entry.name, error);
-    }
-}
-function reportFailure(name, error) {
-    process.exitCode = 1;
-    if (error instanceof errors/* ConfigErrors */.mS) {
-        for (const e of error.errors)
-            annotate(name, e);
-        return;
-    }
-    if (error instanceof errors/* ConfigError */.xL) {
-        annotate(name, error);
-        return;
-    }
-    if (error instanceof errors/* OperationError */.OK) {
-        lib_core/* error */.z3(neutralise(`${name}: ${error.message}`));
-        return;
-    }
-    const err = error instanceof Error ? error : new Error(String(error));
-    lib_core/* debug */.Yz(err.stack ?? err.message);
-    lib_core/* error */.z3(neutralise(`${name}: unexpected error: ${err.message} (re-run with debug logging for the stack trace)`));
-}
-function annotate(name, error) {
-    const { file, line, column, keyPath } = error.location;
-    const at = keyPath ? ` (at ${keyPath})` : '';
-    const hint = error.hint ? ` - fix: ${error.hint}` : '';
-    lib_core/* error */.z3(neutralise(`${name}: ${error.message}${at}${hint}`), {
-        title: `${name}: configuration error`,
-        ...(file ? { file } : {}),
-        ...(line ? { startLine: line } : {}),
-        ...(column ? { startColumn: column } : {})
-    });
-}
-
 
 /***/ }),
 
@@ -36810,8 +37312,8 @@ function annotate(name, error) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _common_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3580);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9439);
+/* harmony import */ var _common_run_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5431);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8562);
 
 
 await (0,_common_run_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)({ name: 'resolve-env-config', main: _main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e });
@@ -36821,7 +37323,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9439:
+/***/ 8562:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36830,11 +37332,68 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var lib_core = __nccwpck_require__(3218);
+;// CONCATENATED MODULE: ./src/core/canonical-json.ts
+
+/**
+ * JSON with object keys sorted byte-wise at every level and no white space, so the same value
+ * always gives the same bytes and therefore the same digest.
+ */
+function canonicalJson(value) {
+    return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+        // fromEntries defines own properties, so a `__proto__` key stays a key and sets no prototype.
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .filter((key) => value[key] !== undefined)
+            .map((key) => [key, sortKeys(value[key])]));
+    }
+    return value;
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/config/outputs.ts
+
+/**
+ * The step outputs that describe a resolved config. None can hold a secret value: the config
+ * keeps its `secret:NAME` references and the hosts name credentials without holding them.
+ */
+function configOutputs(config) {
+    return {
+        config: canonicalJson(config.values),
+        'config-hash': config.hash,
+        hosts: canonicalJson(config.hosts),
+        environment: config.environment
+    };
+}
+/**
+ * Outputs whose text contains a secret's value anyway - because the same text is also an
+ * ordinary value (a secret `prod` and the environment `prod`). The runner masks that text
+ * everywhere and drops any job output carrying it; the caller warns, naming the secret only.
+ */
+function outputsCarryingSecrets(outputs, secretValues) {
+    const hits = [];
+    for (const [output, text] of Object.entries(outputs).sort(([a], [b]) => (a < b ? -1 : 1)))
+        for (const [secret, value] of secretValues)
+            if (value && text.includes(value))
+                hits.push({ output, secret });
+    return hits;
+}
+
 ;// CONCATENATED MODULE: ./src/core/duration.ts
 /** Parses `500ms`, `30s`, `5m`, `1h` or a bare number of seconds into milliseconds. */
 function duration_parseDuration(value) {
@@ -36961,7 +37520,10 @@ const MAX_DEPTH = 12;
  * `service.yml`. Symbolic links are not followed, so a link loop cannot hang discovery.
  */
 function discoverServiceFolders(root, pattern) {
-    const segments = pattern.replace(/\/+$/, '').split('/').filter((s) => s && s !== '.');
+    const segments = pattern
+        .replace(/\/+$/, '')
+        .split('/')
+        .filter((s) => s && s !== '.');
     const found = new Set();
     walk(root, '', segments, 0, found);
     return [...found].sort();
@@ -37013,7 +37575,10 @@ function join(a, b) {
 
 /** Normalises a repository-relative path: forward slashes, no `./`, no trailing `/`. */
 function normaliseRelative(p) {
-    return external_node_path_default().posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
+    return (external_node_path_default().posix
+        .normalize(p.replace(/\\/g, '/'))
+        .replace(/^\.\/+/, '')
+        .replace(/\/+$/, '') || '.');
 }
 /** True when `p` is relative and stays inside its base (no `..` escape, not absolute). */
 function staysInside(p) {
@@ -37159,7 +37724,11 @@ const environmentSchema = {
             'x-hint': 'use 1 to 32 lower-case letters, digits and "-" (names are compared without case)'
         },
         provider: { enum: ['local', 'ssh', 'command'], 'x-hint': 'choose local, ssh or command' },
-        credentials: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-hint': 'name a secret, e.g. PROD_SSH_KEY' },
+        credentials: {
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+            'x-hint': 'name a secret, e.g. PROD_SSH_KEY'
+        },
         known_hosts: { type: 'string', minLength: 1 },
         user: { type: 'string', pattern: '^[a-z_][a-z0-9_-]*$' },
         root: { type: 'string', minLength: 1 },
@@ -37270,7 +37839,11 @@ const serviceProperties = {
         pattern: '^[0-9][A-Za-z0-9.+~]*$',
         'x-hint': 'give a version starting with a digit, e.g. 1.4.0'
     },
-    maintainer: { type: 'string', pattern: '^[^<>]+ <[^<>@\\s]+@[^<>\\s]+>$', 'x-hint': 'write "Name <email@example.com>"' },
+    maintainer: {
+        type: 'string',
+        pattern: '^[^<>]+ <[^<>@\\s]+@[^<>\\s]+>$',
+        'x-hint': 'write "Name <email@example.com>"'
+    },
     homepage: { type: 'string', pattern: '^https?://' },
     license: { type: 'string', minLength: 1 },
     paths: {
@@ -37340,18 +37913,18 @@ const repositoryFileSchema = {
 };
 
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(2463);
+var dist_ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./src/core/manifest/schema-check.ts
 
 
 
-const schema_check_ajv = new ajv.Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-schema_check_ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+const ajv = new dist_ajv.Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
 const compiled = new WeakMap();
 function compile(schema) {
     let fn = compiled.get(schema);
     if (!fn) {
-        fn = schema_check_ajv.compile(schema);
+        fn = ajv.compile(schema);
         compiled.set(schema, fn);
     }
     return fn;
@@ -37413,9 +37986,7 @@ function toConfigError(error, file) {
             const schema = error.parentSchema;
             const known = Object.keys(schema.properties ?? {});
             const guess = nearest(unknown, known);
-            const hint = guess
-                ? `did you mean "${guess}"?`
-                : `remove it; known keys here: ${known.join(', ')}`;
+            const hint = guess ? `did you mean "${guess}"?` : `remove it; known keys here: ${known.join(', ')}`;
             return new core_errors/* ConfigError */.xL(`unknown key "${unknown}"`, file.locate([...path, unknown], true), hint);
         }
         case 'required': {
@@ -37426,6 +37997,8 @@ function toConfigError(error, file) {
             return new core_errors/* ConfigError */.xL(`expected ${String(error.params.type)}, got ${describe(error.data)}`, file.locate(path), hintOf(error));
         case 'enum':
             return new core_errors/* ConfigError */.xL(`${describe(error.data)} is not one of ${(error.params.allowedValues ?? []).map(String).join(', ')}`, file.locate(path), hintOf(error));
+        case 'const':
+            return new core_errors/* ConfigError */.xL(`expected ${JSON.stringify(error.params.allowedValue)}, got ${describe(error.data)}`, file.locate(path), hintOf(error));
         case 'propertyNames': {
             const name = String(error.params.propertyName);
             return new core_errors/* ConfigError */.xL(`invalid name "${name.slice(0, 80)}"`, file.locate([...path, name], true), hintOf(error) ?? 'rename it');
@@ -37519,7 +38092,7 @@ function locateIn(doc, path, key, at, displayPath) {
                 break;
             const keyNode = pair.key;
             if (last && key && keyNode.range)
-                return at(keyNode.range[0]);
+                return { ...at(keyNode.range[0]), keyPath: formatKeyPath(path) };
             node = pair.value;
             const target = (node && (0,dist/* isNode */.Ll)(node) && node.range ? node : keyNode);
             if (target.range)
@@ -37596,10 +38169,10 @@ function loadManifest(root) {
         for (const folder of discoverServiceFolders(absoluteRoot, pattern)) {
             const where = file.locate(['discover', index]);
             resolveInsideRepository(absoluteRoot, folder, where, 'service folder');
-            const service = readServiceFile(absoluteRoot, folder);
+            const { service, dependsOnAt } = readServiceFile(absoluteRoot, folder);
             if (claim(service.name, service.origin)) {
                 services.push(service);
-                graph.push(graphNode(service, service.origin));
+                graph.push(graphNode(service, service.origin, dependsOnAt));
             }
         }
     }
@@ -37630,7 +38203,12 @@ function loadManifest(root) {
         };
         if (claim(name, origin)) {
             shared.push(entry);
-            graph.push({ name, dependsOn: entry.dependsOn, origin, dependsOnOrigin: asOrigin(file.locate(['shared', name, 'depends_on'])) });
+            graph.push({
+                name,
+                dependsOn: entry.dependsOn,
+                origin,
+                dependsOnOrigin: asOrigin(file.locate(['shared', name, 'depends_on']))
+            });
         }
     }
     if (errors.length)
@@ -37641,7 +38219,7 @@ function loadManifest(root) {
     checkDependencyGraph(graph);
     const global = raw.global ?? [];
     global.forEach((pattern, index) => checkPattern(pattern, file.locate(['global', index])));
-    const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
     services.sort(byName);
     shared.sort(byName);
     const environments = toEnvironments(raw, file, new Set(services.map((s) => s.name)));
@@ -37674,7 +38252,10 @@ function readServiceFile(root, folder) {
     }
     checkAgainstSchema(file, serviceFileSchema);
     const raw = file.value;
-    return toService(String(raw.name), folder, raw, originOf(file, ['name']), file, []);
+    return {
+        service: toService(String(raw.name), folder, raw, originOf(file, ['name']), file, []),
+        dependsOnAt: file.locate(['depends_on'])
+    };
 }
 function toService(name, folder, raw, origin, file, at) {
     const extraPaths = raw.paths ?? [];
@@ -37792,7 +38373,9 @@ function toHostGroup(group, file, at, serviceNames, envName) {
     return {
         name,
         services,
-        hosts: hosts.length ? hosts : Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}-${i + 1}`)),
+        hosts: hosts.length
+            ? hosts
+            : Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}-${i + 1}`)),
         count,
         ...(group.target ? { target: String(group.target) } : {}),
         ...(group.credentials ? { credentials: String(group.credentials) } : {})
@@ -37805,7 +38388,12 @@ function asOrigin(loc) {
     return { file: loc.file ?? '', line: loc.line ?? 1, column: loc.column ?? 1 };
 }
 function graphNode(service, origin, dependsOnOrigin) {
-    return { name: service.name, dependsOn: service.dependsOn, origin, ...(dependsOnOrigin ? { dependsOnOrigin: asOrigin(dependsOnOrigin) } : {}) };
+    return {
+        name: service.name,
+        dependsOn: service.dependsOn,
+        origin,
+        ...(dependsOnOrigin ? { dependsOnOrigin: asOrigin(dependsOnOrigin) } : {})
+    };
 }
 /** The environment a user named, compared without case; refuses anything unknown with the known list. */
 function findEnvironment(manifest, name) {
@@ -37821,13 +38409,681 @@ function findService(manifest, name) {
     const service = manifest.services.find((s) => s.name === name);
     if (!service) {
         const shared = manifest.shared.find((s) => s.name === name);
-        throw new core_errors/* ConfigError */.xL(shared ? `"${name}" is a shared folder, not a service` : `unknown service "${name.length > 64 ? name.slice(0, 61) + '...' : name}"`, { file: manifest.file }, `use one of: ${manifest.services.map((s) => s.name).join(', ')}`);
+        throw new core_errors/* ConfigError */.xL(shared
+            ? `"${name}" is a shared folder, not a service`
+            : `unknown service "${name.length > 64 ? name.slice(0, 61) + '...' : name}"`, { file: manifest.file }, `use one of: ${manifest.services.map((s) => s.name).join(', ')}`);
     }
     return service;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var lib_core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/2020.js
+var _2020 = __nccwpck_require__(2210);
+;// CONCATENATED MODULE: ./src/core/config/config-schema.ts
+
+
+
+
+
+
+/**
+ * A service's own JSON Schema for its effective configuration (`config.schema` in service.yml,
+ * JSON or YAML, draft-07 or 2020-12). Secret references are validated as the strings they are.
+ */
+function validateServiceConfig(manifest, service, values, sources) {
+    if (!service.config.schema)
+        return;
+    const schemaPath = external_node_path_default().posix.join(service.path, service.config.schema);
+    const validate = compileSchema(manifest, schemaPath, service);
+    if (validate(values))
+        return;
+    const errors = (validate.errors ?? []).map((e) => config_schema_toConfigError(e, schemaPath, sources));
+    throw errors.length === 1 && errors[0] ? errors[0] : new core_errors/* ConfigErrors */.mS(errors);
+}
+function compileSchema(manifest, schemaPath, service) {
+    const absolute = resolveInsideRepository(manifest.root, schemaPath, { file: `${service.path}/service.yml`, keyPath: 'config.schema' }, 'config schema');
+    const file = readYamlFile(absolute, schemaPath);
+    const schema = file.value;
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+        throw new core_errors/* ConfigError */.xL(`${schemaPath} is not a JSON Schema object`, file.locate([]), 'write a JSON Schema');
+    }
+    const declared = String(schema.$schema ?? '');
+    const options = { allErrors: true, verbose: true, strict: false, allowUnionTypes: true };
+    const ajv = declared.includes('2020-12') ? new _2020.Ajv2020(options) : new dist_ajv.Ajv(options);
+    try {
+        return ajv.compile(schema);
+    }
+    catch (error) {
+        throw new core_errors/* ConfigError */.xL(`${schemaPath} is not a valid JSON Schema: ${error instanceof Error ? error.message : String(error)}`, file.locate([]), 'fix the schema (draft-07, or 2020-12 with "$schema")');
+    }
+}
+function config_schema_toConfigError(error, schemaPath, sources) {
+    const path = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const params = error.params;
+    const expected = `${schemaPath} expects ${describeExpectation(error)}`;
+    if (error.keyword === 'required') {
+        const missing = [...path, String(params.missingProperty)].join('.');
+        return new core_errors/* ConfigError */.xL(`config value "${missing}" is missing`, { file: schemaPath, keyPath: missing }, `${schemaPath} requires it; set it in a config file or as an override`);
+    }
+    if (error.keyword === 'additionalProperties') {
+        const extra = [...path, String(params.additionalProperty)];
+        return new core_errors/* ConfigError */.xL(`config value "${extra.join('.')}" is not allowed`, locationOf(extra, sources), `${schemaPath} allows no such key; remove it or add it to the schema`);
+    }
+    const key = path.join('.') || '(root)';
+    return new core_errors/* ConfigError */.xL(`config value "${key}" = ${config_schema_describe(error.data)} does not match the schema: ${error.message ?? 'invalid'}`, locationOf(path, sources), expected);
+}
+/** Where the value at `path` came from: its own source, or the source of the list or map holding it. */
+function locationOf(path, sources) {
+    for (let n = path.length; n > 0; n--) {
+        const key = path.slice(0, n).join('.');
+        const source = sources[key];
+        if (source) {
+            return {
+                file: source.file,
+                ...(source.line ? { line: source.line } : {}),
+                ...(source.column ? { column: source.column } : {}),
+                keyPath: path.join('.')
+            };
+        }
+    }
+    return { keyPath: path.join('.') };
+}
+function describeExpectation(error) {
+    const params = error.params;
+    switch (error.keyword) {
+        case 'type':
+            return `type ${String(params.type)}`;
+        case 'enum':
+            return `one of ${(params.allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+        case 'const':
+            return `exactly ${JSON.stringify(params.allowedValue)}`;
+        default:
+            return `a value that ${error.message ?? 'is valid'} (${error.keyword})`;
+    }
+}
+function config_schema_describe(value) {
+    if (typeof value === 'string')
+        return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+    if (Array.isArray(value))
+        return 'a list';
+    if (value && typeof value === 'object')
+        return 'a map';
+    return String(value);
+}
+
+;// CONCATENATED MODULE: ./src/core/config/config-keys.ts
+
+/**
+ * Config keys are plain names: they become dotted paths (`features.reviews`), dotenv names
+ * (`FEATURES_REVIEWS`) and JSON members, so a dot, a space or an object-prototype name would make
+ * one of those ambiguous or dangerous.
+ */
+const KEY_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,127}$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** `where` may be a function, so the location is only looked up for a key that is refused. */
+function checkConfigKey(key, where) {
+    const at = () => (typeof where === 'function' ? where() : where);
+    if (FORBIDDEN_KEYS.has(key)) {
+        throw new core_errors/* ConfigError */.xL(`config key "${key}" is not allowed (it names a JavaScript object internal)`, at(), 'rename the key');
+    }
+    if (!KEY_PATTERN.test(key)) {
+        throw new core_errors/* ConfigError */.xL(`invalid config key ${JSON.stringify(key.length > 60 ? key.slice(0, 57) + '...' : key)}`, at(), 'use 1 to 128 letters, digits, "_" and "-" (nest maps instead of dots)');
+    }
+}
+/** A plain map (not a list, not null). */
+function isConfigMap(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/core/config/layer-files.ts
+
+
+
+
+
+
+const DEFAULTS_FILE = 'defaults';
+const EXTENSIONS = ['.yml', '.yaml'];
+/**
+ * The four file layers, lowest precedence first: repository defaults, repository per-environment,
+ * service defaults, service per-environment. A config folder that exists must hold a defaults file
+ * (that is what makes the folder a config folder); an environment file is optional, and an empty
+ * file is an empty layer. File names are matched without case, like environment names.
+ */
+function readConfigLayers(manifest, service, env) {
+    const repoDir = manifest.config.dir;
+    const serviceDir = external_node_path_default().posix.join(service.path, service.config.dir);
+    return [
+        ...folderLayers(manifest, repoDir, env.name, 'repo-defaults', 'repo-env'),
+        ...folderLayers(manifest, serviceDir, env.name, 'service-defaults', 'service-env')
+    ];
+}
+function folderLayers(manifest, dir, environment, defaultsLayer, envLayer) {
+    const absolute = resolveInsideRepository(manifest.root, dir, { file: manifest.file }, 'config folder');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(absolute) || !(0,external_node_fs_namespaceObject.statSync)(absolute).isDirectory()) {
+        return [
+            { layer: defaultsLayer, displayPath: `${dir}/${DEFAULTS_FILE}.yml`, file: null },
+            { layer: envLayer, displayPath: `${dir}/${environment}.yml`, file: null }
+        ];
+    }
+    const byStem = groupByStem((0,external_node_fs_namespaceObject.readdirSync)(absolute), dir);
+    const defaults = byStem.get(DEFAULTS_FILE);
+    if (!defaults) {
+        throw new core_errors/* ConfigError */.xL(`config folder ${dir} has no ${DEFAULTS_FILE}.yml`, { file: `${dir}/${DEFAULTS_FILE}.yml` }, `create ${dir}/${DEFAULTS_FILE}.yml (it may be empty) with the values every environment shares`);
+    }
+    const envFile = byStem.get(environment);
+    return [
+        {
+            layer: defaultsLayer,
+            displayPath: `${dir}/${defaults}`,
+            file: readLayer(manifest.root, `${dir}/${defaults}`)
+        },
+        {
+            layer: envLayer,
+            displayPath: `${dir}/${envFile ?? `${environment}.yml`}`,
+            file: envFile ? readLayer(manifest.root, `${dir}/${envFile}`) : null
+        }
+    ];
+}
+/** Lower-cased stem -> file name, for `.yml`/`.yaml` files; two files for one stem are an error. */
+function groupByStem(entries, dir) {
+    const byStem = new Map();
+    for (const entry of entries.sort()) {
+        const ext = EXTENSIONS.find((e) => entry.toLowerCase().endsWith(e));
+        if (!ext)
+            continue;
+        const stem = entry.slice(0, -ext.length).toLowerCase();
+        const previous = byStem.get(stem);
+        if (previous) {
+            throw new core_errors/* ConfigError */.xL(`${dir} holds both ${previous} and ${entry}; they name the same layer (case does not matter)`, { file: `${dir}/${entry}` }, 'merge them into one file');
+        }
+        byStem.set(stem, entry);
+    }
+    return byStem;
+}
+function readLayer(root, relative) {
+    // A symbolic link must not pull a file from outside the repository (say /etc/passwd) into outputs.
+    const absolute = resolveInsideRepository(root, relative, { file: relative }, 'config file');
+    const file = readYamlFile(absolute, relative, { allowEmpty: true });
+    if (file.value !== null && !isConfigMap(file.value)) {
+        throw new core_errors/* ConfigError */.xL(`${relative} must be a map of keys`, file.locate([]), 'write "key: value" lines; a list or a single value cannot be merged');
+    }
+    return file;
+}
+/** Stems of environment files in a folder that match no environment of the manifest. */
+function unknownEnvironmentFiles(manifest, dir) {
+    const absolute = external_node_path_default().join(manifest.root, dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)(absolute) || !(0,external_node_fs_namespaceObject.statSync)(absolute).isDirectory())
+        return [];
+    const known = new Set([DEFAULTS_FILE, ...manifest.environments.map((e) => e.name)]);
+    return [...groupByStem((0,external_node_fs_namespaceObject.readdirSync)(absolute), dir).entries()]
+        .filter(([stem]) => !known.has(stem))
+        .map(([, file]) => `${dir}/${file}`);
+}
+
+;// CONCATENATED MODULE: ./src/core/config/leaves.ts
+
+/** Every leaf, sorted by key path; an empty map counts as a leaf so it stays visible. */
+function configLeaves(values) {
+    const leaves = [];
+    const walk = (node, path) => {
+        for (const key of Object.keys(node).sort()) {
+            const value = node[key];
+            const at = [...path, key];
+            if (isConfigMap(value) && Object.keys(value).length > 0)
+                walk(value, at);
+            else
+                leaves.push({ key: at.join('.'), path: at, value });
+        }
+    };
+    walk(values, []);
+    return leaves;
+}
+/** Applies `fn` to every string inside a value (lists and maps included), returning a copy. */
+function mapStrings(value, fn) {
+    if (typeof value === 'string')
+        return fn(value);
+    if (Array.isArray(value))
+        return value.map((v) => mapStrings(v, fn));
+    if (isConfigMap(value)) {
+        const out = {};
+        for (const key of Object.keys(value))
+            out[key] = mapStrings(value[key], fn);
+        return out;
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/core/config/merge-layers.ts
+
+/**
+ * Merges layers, lowest precedence first: maps merge key by key at every depth, lists and scalars
+ * replace what was there, and `null` removes the key. Every leaf remembers the layer it came from.
+ */
+function mergeLayers(inputs) {
+    const values = {};
+    const sources = new Map();
+    for (const input of inputs)
+        apply(values, input.values, [], input, sources);
+    const sorted = {};
+    for (const key of [...sources.keys()].sort())
+        sorted[key] = sources.get(key);
+    return { values, sources: sorted };
+}
+function apply(target, incoming, prefix, input, sources) {
+    for (const key of Object.keys(incoming)) {
+        const path = [...prefix, key];
+        checkConfigKey(key, () => input.locate(path));
+        const value = incoming[key];
+        // A map merging into a map keeps the sources below it; anything else replaces them.
+        if (isConfigMap(target[key]) && !isConfigMap(value))
+            forgetBelow(sources, path.join('.'));
+        sources.delete(path.join('.'));
+        if (value === null || value === undefined) {
+            delete target[key];
+        }
+        else if (isConfigMap(value)) {
+            const existing = target[key];
+            const child = isConfigMap(existing) ? existing : {};
+            target[key] = child;
+            apply(child, value, path, input, sources);
+            // An empty map still has an origin worth showing.
+            if (Object.keys(value).length === 0 && Object.keys(child).length === 0)
+                sources.set(path.join('.'), input.sourceOf(path));
+        }
+        else {
+            target[key] = structuredClone(value);
+            sources.set(path.join('.'), input.sourceOf(path));
+        }
+    }
+}
+/** Drops the sources of everything under a key (only needed when a map is replaced or removed). */
+function forgetBelow(sources, key) {
+    for (const existing of [...sources.keys()])
+        if (existing.startsWith(`${key}.`))
+            sources.delete(existing);
+}
+
+;// CONCATENATED MODULE: ./src/core/config/overrides.ts
+
+
+/**
+ * Explicit overrides, `key=value` or `nested.key=value`, given as an action input or on the
+ * command line. The value is read as JSON when it is valid JSON (`50`, `true`, `null`, `"50"`,
+ * `["a","b"]`), otherwise taken as the literal string - so `on`, `yes` and `$(id)` stay strings.
+ */
+function overridesLayer(lines, origin) {
+    const values = {};
+    lines.forEach((line, index) => {
+        const where = { file: origin, keyPath: `overrides[${index}]` };
+        const eq = line.indexOf('=');
+        if (eq <= 0) {
+            throw new core_errors/* ConfigError */.xL(`override ${JSON.stringify(line.length > 60 ? line.slice(0, 57) + '...' : line)} is not key=value`, where, 'write key=value, e.g. log_level=debug or features.reviews=true');
+        }
+        const path = line.slice(0, eq).trim().split('.');
+        path.forEach((segment) => checkConfigKey(segment, where));
+        let node = values;
+        for (const segment of path.slice(0, -1)) {
+            const next = node[segment];
+            node[segment] = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {};
+            node = node[segment];
+        }
+        node[path[path.length - 1]] = overrideValue(line.slice(eq + 1));
+    });
+    return {
+        values,
+        sourceOf: () => ({ file: origin, layer: 'override' }),
+        locate: (path) => ({ file: origin, keyPath: path.join('.') })
+    };
+}
+function overrideValue(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/config/render-config.ts
+
+
+
+
+/** Renders a config (already materialised or with references) as a file. Same values, same bytes. */
+function renderConfig(values, format) {
+    switch (format) {
+        case 'json':
+            return `${JSON.stringify(JSON.parse(canonicalJson(values)), null, 2)}\n`;
+        case 'yaml':
+            // Every string and key double-quoted: a YAML 1.1 reader cannot take "on" or "no" for a boolean.
+            return (0,dist/* stringify */.As)(JSON.parse(canonicalJson(values)), {
+                version: '1.2',
+                defaultStringType: 'QUOTE_DOUBLE',
+                lineWidth: 0
+            });
+        case 'dotenv':
+            return renderDotenv(values);
+    }
+}
+/**
+ * `FEATURES_REVIEWS='true'`: nested keys joined with `_` and upper-cased; lists and maps as JSON.
+ * Values are single-quoted (literal in every dotenv reader) unless they hold a quote or a line
+ * break, then double-quoted with `\\`, `\"`, `\n`, `\r` and `\$` escaped so nothing expands.
+ */
+function renderDotenv(values) {
+    const seen = new Map();
+    const lines = [];
+    for (const leaf of configLeaves(values)) {
+        const name = envName(leaf.path);
+        const previous = seen.get(name);
+        if (previous) {
+            throw new core_errors/* ConfigError */.xL(`config keys "${previous}" and "${leaf.key}" both become ${name} in a dotenv file`, { keyPath: leaf.key }, 'rename one of them, or choose format json or yaml');
+        }
+        seen.set(name, leaf.key);
+        const text = typeof leaf.value === 'string' ? leaf.value : JSON.stringify(leaf.value);
+        lines.push(`${name}=${quote(text)}`);
+    }
+    return lines.length ? `${lines.join('\n')}\n` : '';
+}
+function envName(path) {
+    const name = path
+        .join('_')
+        .toUpperCase()
+        .replace(/[^A-Z0-9_]/g, '_');
+    return /^[0-9]/.test(name) ? `_${name}` : name;
+}
+function quote(text) {
+    if (!/['\r\n]/.test(text))
+        return `'${text}'`;
+    const escaped = text
+        .replace(/\\/g, '\\\\')
+        .replace(/"/g, '\\"')
+        .replace(/\n/g, '\\n')
+        .replace(/\r/g, '\\r')
+        .replace(/\$/g, '\\$');
+    return `"${escaped}"`;
+}
+
+;// CONCATENATED MODULE: ./src/core/config/secret-reference.ts
+
+/**
+ * The one syntax for a secret: a string value that is exactly `secret:NAME`, where NAME is the
+ * environment variable the step receives it in (GitHub puts environment secrets there through
+ * `env: NAME: ${{ secrets.NAME }}`).
+ */
+const SECRET_PREFIX = 'secret:';
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** The secret a value refers to, or undefined for an ordinary value. Refuses a malformed reference. */
+function secretReference(value, where) {
+    if (typeof value !== 'string' || !value.startsWith(SECRET_PREFIX))
+        return undefined;
+    const name = value.slice(SECRET_PREFIX.length);
+    if (!SECRET_NAME.test(name)) {
+        throw new core_errors/* ConfigError */.xL(`invalid secret reference ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`, where(), 'write secret:NAME, where NAME is letters, digits and "_" (the environment variable holding the secret)');
+    }
+    if (RUNNER_PREFIXES.test(name)) {
+        throw new core_errors/* ConfigError */.xL(`secret reference ${value} names a variable of the runner, not a secret`, where(), 'GitHub refuses secret names starting with GITHUB_; INPUT_, STATE_, RUNNER_ and ACTIONS_ variables belong to the runner - rename the secret');
+    }
+    return name;
+}
+/** Variables the runner itself sets: reading one as a secret would mask ordinary text everywhere. */
+const RUNNER_PREFIXES = /^(GITHUB|INPUT|STATE|RUNNER|ACTIONS)_/i;
+/** Words that make a key look like it holds a credential. */
+const SECRET_WORDS = new Set([
+    'password',
+    'passwd',
+    'passphrase',
+    'pwd',
+    'token',
+    'secret',
+    'key',
+    'apikey',
+    'credential',
+    'credentials',
+    'private'
+]);
+/** `database_password`, `apiKey`, `AUTH-TOKEN` look secret; `page_size` and `keyboard` do not. */
+function looksSecret(key) {
+    return key
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .split(/[_-]+/)
+        .some((word) => SECRET_WORDS.has(word));
+}
+
+;// CONCATENATED MODULE: ./src/core/config/secrets.ts
+
+
+
+/**
+ * The secrets referenced by the effective config (first use of each, sorted by name), and a warning
+ * for every literal string under a key that looks like it should be a secret.
+ */
+function scanSecrets(values, sources) {
+    const uses = new Map();
+    const warnings = [];
+    for (const leaf of configLeaves(values)) {
+        const where = () => sourceLocation(sources[leaf.key], leaf.key);
+        const strings = [];
+        mapStrings(leaf.value, (s) => strings.push(s));
+        let referenced = false;
+        for (const item of strings) {
+            const name = secretReference(item, where);
+            if (name === undefined)
+                continue;
+            referenced = true;
+            if (!uses.has(name))
+                uses.set(name, { name, key: leaf.key, location: where() });
+        }
+        const last = leaf.path[leaf.path.length - 1] ?? '';
+        if (!referenced && typeof leaf.value === 'string' && leaf.value !== '' && looksSecret(last)) {
+            warnings.push({
+                message: `config key "${leaf.key}" looks like a secret but holds a literal value; store it as a secret and write secret:NAME`,
+                location: where()
+            });
+        }
+    }
+    return { uses: [...uses.values()].sort((a, b) => (a.name < b.name ? -1 : 1)), warnings };
+}
+/**
+ * Reads each referenced secret from the step's environment. In `resolve` mode every value is handed
+ * to the logger to mask (with its derived forms) the moment it is read, before anything else can
+ * see it; in `check` mode values are only tested for presence and then dropped. All missing secrets
+ * are reported together, by name only.
+ */
+function readSecrets(uses, env, mode, logger) {
+    const values = new Map();
+    if (mode === 'none')
+        return values;
+    const missing = [];
+    for (const use of uses) {
+        const value = env[use.name];
+        // A blank value cannot be masked (the runner only warns), so it counts as missing.
+        if (value === undefined || value.trim() === '') {
+            missing.push(new core_errors/* ConfigError */.xL(`secret ${use.name} (referenced by "${use.key}") is ${value === undefined ? 'not set' : 'empty'} in the step's environment`, use.location, `pass it to the step: env: { ${use.name}: \${{ secrets.${use.name} }} }, and make sure the job's environment defines it`));
+            continue;
+        }
+        if (mode === 'resolve') {
+            logger.mask(value);
+            values.set(use.name, value);
+        }
+    }
+    if (missing.length)
+        throw missing.length === 1 && missing[0] ? missing[0] : new core_errors/* ConfigErrors */.mS(missing);
+    return values;
+}
+function sourceLocation(source, key) {
+    if (!source)
+        return { keyPath: key };
+    return {
+        file: source.file,
+        ...(source.line ? { line: source.line } : {}),
+        ...(source.column ? { column: source.column } : {}),
+        keyPath: key
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/config/targets.ts
+/**
+ * The service's targets in an environment: every host of every group that places the service
+ * (by name or `*`), in the manifest's order, with the group's credentials name (or the
+ * environment's) and platform target. Only names of secrets appear here, never their values.
+ */
+function resolveTargets(env, service) {
+    const targets = [];
+    for (const group of env.groups) {
+        if (!group.services.includes('*') && !group.services.includes(service.name))
+            continue;
+        const credentials = group.credentials ?? env.credentials;
+        for (const host of group.hosts) {
+            targets.push({
+                group: group.name,
+                host,
+                provider: env.provider,
+                ...(credentials ? { credentials } : {}),
+                ...(group.target ? { target: group.target } : {})
+            });
+        }
+    }
+    return targets;
+}
+
+;// CONCATENATED MODULE: ./src/core/config/resolve-config.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Resolves a service's configuration for one environment: repository defaults < repository
+ * environment file < service defaults < service environment file < overrides. Validates it
+ * against the service's schema, records where every value came from, and finds the hosts.
+ */
+function resolveConfig(options) {
+    const { manifest, logger } = options;
+    const service = findService(manifest, options.service);
+    const env = findEnvironment(manifest, options.environment);
+    const layers = readConfigLayers(manifest, service, env);
+    const inputs = layers.filter((l) => l.file).map(layerInput);
+    if (options.overrides?.length)
+        inputs.push(overridesLayer(options.overrides, options.overridesOrigin ?? 'overrides'));
+    const { values, sources } = mergeLayers(inputs);
+    validateServiceConfig(manifest, service, values, sources);
+    const { uses, warnings } = scanSecrets(values, sources);
+    for (const file of strayEnvironmentFiles(manifest, layers, service.config.schema, service.path)) {
+        warnings.push({
+            message: `${file} matches no environment in ${manifest.file} (known: ${manifest.environments.map((e) => e.name).join(', ')}); it is never read`,
+            location: { file }
+        });
+    }
+    for (const warning of warnings)
+        logger.warning(warning.message, warning.location);
+    const secretValues = readSecrets(uses, options.env ?? {}, options.secrets ?? 'none', logger);
+    const hosts = resolveTargets(env, service);
+    const materialise = () => {
+        if (uses.length && secretValues.size !== uses.length) {
+            throw new Error('materialise() needs the secrets resolved: call resolveConfig with secrets: "resolve"');
+        }
+        return mapStrings(values, (s) => s.startsWith(SECRET_PREFIX) ? (secretValues.get(s.slice(SECRET_PREFIX.length)) ?? s) : s);
+    };
+    return {
+        service: service.name,
+        environment: env.name,
+        values,
+        sources,
+        secrets: uses.map((u) => u.name),
+        hash: configHash(values),
+        hosts,
+        warnings,
+        secretValues,
+        materialise,
+        render: (format, renderOptions = {}) => renderConfig(renderOptions.withSecrets === false ? values : materialise(), format)
+    };
+}
+/** sha256 of the canonical effective config with secrets as their references: changes with it, reveals nothing. */
+function configHash(values) {
+    return sha256Digest(canonicalJson(values));
+}
+function layerInput(layer) {
+    const file = layer.file;
+    return {
+        values: file.value ?? {},
+        sourceOf: (at) => {
+            const loc = file.locate(at);
+            return {
+                file: layer.displayPath,
+                ...(loc.line ? { line: loc.line } : {}),
+                ...(loc.column ? { column: loc.column } : {}),
+                layer: layer.layer
+            };
+        },
+        locate: (at) => file.locate(at, true)
+    };
+}
+/** Config files named after no known environment (a typo such as `prodution.yml`). */
+function strayEnvironmentFiles(manifest, layers, schema, servicePath) {
+    const schemaFile = schema ? external_node_path_default().posix.join(servicePath, schema) : undefined;
+    const dirs = [...new Set(layers.map((l) => external_node_path_default().posix.dirname(l.displayPath)))];
+    return dirs.flatMap((dir) => unknownEnvironmentFiles(manifest, dir)).filter((f) => f !== schemaFile);
+}
+
+;// CONCATENATED MODULE: ./src/core/config/summary.ts
+
+
+/**
+ * The job summary: every effective value with the file and line it came from. Secrets appear as
+ * `***` with the name of the secret; values are HTML-escaped so a value cannot add markup.
+ */
+function renderConfigSummary(config) {
+    const rows = configLeaves(config.values).map((leaf) => {
+        const reference = secretReference(leaf.value, () => ({}));
+        const shown = reference ? `\\*\\*\\* (secret ${reference})` : `<code>${cell(display(leaf.value))}</code>`;
+        return `| <code>${cell(leaf.key)}</code> | ${shown} | ${cell(describeSource(config.sources[leaf.key]))} |`;
+    });
+    const hosts = config.hosts.length
+        ? config.hosts.map((h) => `${h.host} (${h.group})`).join(', ')
+        : 'none in this environment';
+    return [
+        `### Configuration of ${config.service} for ${config.environment}`,
+        '',
+        `${rows.length} values, ${config.secrets.length} secrets, hash \`${config.hash}\`; hosts: ${cell(hosts)}`,
+        '',
+        '| key | value | source |',
+        '| --- | --- | --- |',
+        ...rows,
+        ''
+    ].join('\n');
+}
+function display(value) {
+    return typeof value === 'string' ? value : JSON.stringify(value);
+}
+/** `services/catalog/config/production.yml:2 (service-env)` */
+function describeSource(source) {
+    if (!source)
+        return 'unknown';
+    return `${source.file}${source.line ? `:${source.line}` : ''} (${source.layer})`;
+}
+function cell(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\|/g, '&#124;')
+        .replace(/\r?\n/g, '<br>');
+}
+
+// EXTERNAL MODULE: ./src/actions/common/toolkit-logger.ts + 1 modules
+var toolkit_logger = __nccwpck_require__(7728);
 ;// CONCATENATED MODULE: ./src/actions/common/inputs.ts
 
 
@@ -37874,7 +39130,7 @@ function booleanInput(name, fallback) {
 }
 /** A list given as a JSON array, or as lines and/or commas. */
 function listInput(name) {
-    const raw = lib_core/* getInput */.V4(name).trim();
+    const raw = core.getInput(name).trim();
     if (!raw)
         return [];
     if (raw.startsWith('[')) {
@@ -37961,15 +39217,45 @@ function loadManifestForAction(root) {
 ;// CONCATENATED MODULE: ./src/actions/resolve-env-config/inputs.ts
 
 /** The names declared in actions/resolve-env-config/action.yml, in the same order. */
-const inputNames = (/* unused pure expression or super */ null && (['working-directory', 'service', 'environment', 'overrides', 'format', 'dry-run']));
+const inputNames = (/* unused pure expression or super */ null && ([
+    'working-directory',
+    'service',
+    'environment',
+    'overrides',
+    'format',
+    'dry-run'
+]));
 function getInputs() {
     return {
         workingDirectory: stringInput('working-directory') ?? '.',
         service: requiredInput('service', { maxLength: 63 }),
         environment: requiredInput('environment', { maxLength: 1024 }),
-        overrides: listInput('overrides'),
+        overrides: (stringInput('overrides', { maxLength: 65536 }) ?? '')
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean),
         format: choiceInput('format', ['dotenv', 'json', 'yaml'], 'dotenv'),
         dryRun: booleanInput('dry-run', false)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/actions/resolve-env-config/relocated-logger.ts
+/**
+ * A logger whose annotation locations are moved under `prefix`: core reports files relative to the
+ * manifest's folder, while annotations must be relative to the workspace to land on the right file.
+ */
+function relocatedLogger(logger, prefix) {
+    if (!prefix || prefix === '.')
+        return logger;
+    const move = (location) => location?.file ? { ...location, file: `${prefix}/${location.file}` } : location;
+    return {
+        debug: (m) => logger.debug(m),
+        info: (m) => logger.info(m),
+        notice: (m, l) => logger.notice(m, move(l)),
+        warning: (m, l) => logger.warning(m, move(l)),
+        error: (m, l) => logger.error(m, move(l)),
+        group: (title, fn) => logger.group(title, fn),
+        mask: (secret) => logger.mask(secret)
     };
 }
 
@@ -37977,12 +39263,67 @@ function getInputs() {
 
 
 
+
+
+
+
+
+
+
+
+
+const main_EXTENSIONS = { dotenv: 'env', json: 'json', yaml: 'yaml' };
 async function run() {
     const inputs = getInputs();
-    const manifest = loadManifestForAction(resolveWorkingDirectory(inputs.workingDirectory));
-    findService(manifest, inputs.service);
-    findEnvironment(manifest, inputs.environment);
-    throw new Error('configuration resolution is not implemented yet');
+    const root = resolveWorkingDirectory(inputs.workingDirectory);
+    const manifest = loadManifestForAction(root);
+    const prefix = workspacePrefix(root);
+    const logger = relocatedLogger(new toolkit_logger/* ToolkitLogger */.N(), prefix);
+    let resolution;
+    try {
+        resolution = resolveConfig({
+            manifest,
+            service: inputs.service,
+            environment: inputs.environment,
+            overrides: inputs.overrides,
+            overridesOrigin: 'input "overrides"',
+            env: process.env,
+            logger,
+            // Secrets are masked (with derived forms) inside resolveConfig the moment they are read.
+            secrets: inputs.dryRun ? 'check' : 'resolve'
+        });
+    }
+    catch (error) {
+        if (error instanceof core_errors/* ConfigError */.xL)
+            throw error.relocated(prefix);
+        throw error;
+    }
+    const outputs = configOutputs(resolution);
+    let configFile = '';
+    if (!inputs.dryRun)
+        configFile = writeConfigFile(resolution.render(inputs.format), resolution, inputs.format);
+    for (const { output, secret } of outputsCarryingSecrets(outputs, resolution.secretValues)) {
+        logger.warning(`output "${output}" contains text equal to the value of secret ${secret}; the runner masks that text in every log line and drops any job output carrying it - give the secret a value that is not also an ordinary word or config value`);
+    }
+    for (const [name, value] of Object.entries({ ...outputs, 'config-file': configFile }))
+        lib_core/* setOutput */.uH(name, value);
+    await lib_core/* summary */.z.addRaw(renderConfigSummary(resolution)).write();
+    logger.info(`${resolution.service} in ${resolution.environment}: ${Object.keys(resolution.sources).length} values, ` +
+        `${resolution.secrets.length} secret(s) ${inputs.dryRun ? 'present (dry run: nothing written)' : 'resolved'}, ` +
+        `${resolution.hosts.length} host(s), ${resolution.hash}`);
+}
+/** The full config, secrets included, readable by the runner's user only. */
+function writeConfigFile(text, resolution, format) {
+    const dir = process.env.RUNNER_TEMP;
+    if (!dir)
+        throw new core_errors/* OperationError */.OK('RUNNER_TEMP is not set; the config file has nowhere private to go');
+    const file = external_node_path_default().join(dir, `shipline-config-${resolution.service}-${resolution.environment}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.${main_EXTENSIONS[format]}`);
+    (0,external_node_fs_namespaceObject.writeFileSync)(file, text, { mode: 0o600, flag: 'wx' });
+    (0,external_node_fs_namespaceObject.chmodSync)(file, 0o600);
+    return file;
+}
+function workspacePrefix(root) {
+    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
 }
 
 
@@ -42721,7 +44062,7 @@ __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
@@ -48646,11 +49987,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
+  uH: () => (/* binding */ setOutput),
+  Pq: () => (/* binding */ core_setSecret),
+  z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, info, isDebug, markdownSummary, notice, platform, setCommandEcho, setFailed, setOutput, setSecret, startGroup, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, setFailed, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -48676,7 +50023,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -50048,7 +51395,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -51357,7 +52704,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -51440,10 +52787,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -51487,7 +52834,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -51495,7 +52842,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -51503,14 +52850,14 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -51520,13 +52867,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -51604,6 +52951,62 @@ function getIDToken(aud) {
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"$id":"https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#","description":"Meta-schema for $data reference (JSON AnySchema extension proposal)","type":"object","required":["$data"],"properties":{"$data":{"type":"string","anyOf":[{"format":"relative-json-pointer"},{"format":"json-pointer"}]}},"additionalProperties":false}');
+
+/***/ }),
+
+/***/ 7216:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/applicator","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/applicator":true},"$dynamicAnchor":"meta","title":"Applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"prefixItems":{"$ref":"#/$defs/schemaArray"},"items":{"$dynamicRef":"#meta"},"contains":{"$dynamicRef":"#meta"},"additionalProperties":{"$dynamicRef":"#meta"},"properties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"patternProperties":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"propertyNames":{"format":"regex"},"default":{}},"dependentSchemas":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"},"default":{}},"propertyNames":{"$dynamicRef":"#meta"},"if":{"$dynamicRef":"#meta"},"then":{"$dynamicRef":"#meta"},"else":{"$dynamicRef":"#meta"},"allOf":{"$ref":"#/$defs/schemaArray"},"anyOf":{"$ref":"#/$defs/schemaArray"},"oneOf":{"$ref":"#/$defs/schemaArray"},"not":{"$dynamicRef":"#meta"}},"$defs":{"schemaArray":{"type":"array","minItems":1,"items":{"$dynamicRef":"#meta"}}}}');
+
+/***/ }),
+
+/***/ 8226:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/content","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Content vocabulary meta-schema","type":["object","boolean"],"properties":{"contentEncoding":{"type":"string"},"contentMediaType":{"type":"string"},"contentSchema":{"$dynamicRef":"#meta"}}}');
+
+/***/ }),
+
+/***/ 518:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/core","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true},"$dynamicAnchor":"meta","title":"Core vocabulary meta-schema","type":["object","boolean"],"properties":{"$id":{"$ref":"#/$defs/uriReferenceString","$comment":"Non-empty fragments not allowed.","pattern":"^[^#]*#?$"},"$schema":{"$ref":"#/$defs/uriString"},"$ref":{"$ref":"#/$defs/uriReferenceString"},"$anchor":{"$ref":"#/$defs/anchorString"},"$dynamicRef":{"$ref":"#/$defs/uriReferenceString"},"$dynamicAnchor":{"$ref":"#/$defs/anchorString"},"$vocabulary":{"type":"object","propertyNames":{"$ref":"#/$defs/uriString"},"additionalProperties":{"type":"boolean"}},"$comment":{"type":"string"},"$defs":{"type":"object","additionalProperties":{"$dynamicRef":"#meta"}}},"$defs":{"anchorString":{"type":"string","pattern":"^[A-Za-z_][-A-Za-z0-9._]*$"},"uriString":{"type":"string","format":"uri"},"uriReferenceString":{"type":"string","format":"uri-reference"}}}');
+
+/***/ }),
+
+/***/ 4588:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/format-annotation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/format-annotation":true},"$dynamicAnchor":"meta","title":"Format vocabulary meta-schema for annotation results","type":["object","boolean"],"properties":{"format":{"type":"string"}}}');
+
+/***/ }),
+
+/***/ 5707:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/meta-data","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/meta-data":true},"$dynamicAnchor":"meta","title":"Meta-data vocabulary meta-schema","type":["object","boolean"],"properties":{"title":{"type":"string"},"description":{"type":"string"},"default":true,"deprecated":{"type":"boolean","default":false},"readOnly":{"type":"boolean","default":false},"writeOnly":{"type":"boolean","default":false},"examples":{"type":"array","items":true}}}');
+
+/***/ }),
+
+/***/ 9547:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/unevaluated","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/unevaluated":true},"$dynamicAnchor":"meta","title":"Unevaluated applicator vocabulary meta-schema","type":["object","boolean"],"properties":{"unevaluatedItems":{"$dynamicRef":"#meta"},"unevaluatedProperties":{"$dynamicRef":"#meta"}}}');
+
+/***/ }),
+
+/***/ 7082:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/meta/validation","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/validation":true},"$dynamicAnchor":"meta","title":"Validation vocabulary meta-schema","type":["object","boolean"],"properties":{"type":{"anyOf":[{"$ref":"#/$defs/simpleTypes"},{"type":"array","items":{"$ref":"#/$defs/simpleTypes"},"minItems":1,"uniqueItems":true}]},"const":true,"enum":{"type":"array","items":true},"multipleOf":{"type":"number","exclusiveMinimum":0},"maximum":{"type":"number"},"exclusiveMaximum":{"type":"number"},"minimum":{"type":"number"},"exclusiveMinimum":{"type":"number"},"maxLength":{"$ref":"#/$defs/nonNegativeInteger"},"minLength":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"pattern":{"type":"string","format":"regex"},"maxItems":{"$ref":"#/$defs/nonNegativeInteger"},"minItems":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"uniqueItems":{"type":"boolean","default":false},"maxContains":{"$ref":"#/$defs/nonNegativeInteger"},"minContains":{"$ref":"#/$defs/nonNegativeInteger","default":1},"maxProperties":{"$ref":"#/$defs/nonNegativeInteger"},"minProperties":{"$ref":"#/$defs/nonNegativeIntegerDefault0"},"required":{"$ref":"#/$defs/stringArray"},"dependentRequired":{"type":"object","additionalProperties":{"$ref":"#/$defs/stringArray"}}},"$defs":{"nonNegativeInteger":{"type":"integer","minimum":0},"nonNegativeIntegerDefault0":{"$ref":"#/$defs/nonNegativeInteger","default":0},"simpleTypes":{"enum":["array","boolean","integer","null","number","object","string"]},"stringArray":{"type":"array","items":{"type":"string"},"uniqueItems":true,"default":[]}}}');
+
+/***/ }),
+
+/***/ 1678:
+/***/ ((module) => {
+
+module.exports = /*#__PURE__*/JSON.parse('{"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://json-schema.org/draft/2020-12/schema","$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true,"https://json-schema.org/draft/2020-12/vocab/applicator":true,"https://json-schema.org/draft/2020-12/vocab/unevaluated":true,"https://json-schema.org/draft/2020-12/vocab/validation":true,"https://json-schema.org/draft/2020-12/vocab/meta-data":true,"https://json-schema.org/draft/2020-12/vocab/format-annotation":true,"https://json-schema.org/draft/2020-12/vocab/content":true},"$dynamicAnchor":"meta","title":"Core and Validation specifications meta-schema","allOf":[{"$ref":"meta/core"},{"$ref":"meta/applicator"},{"$ref":"meta/unevaluated"},{"$ref":"meta/validation"},{"$ref":"meta/meta-data"},{"$ref":"meta/format-annotation"},{"$ref":"meta/content"}],"type":["object","boolean"],"$comment":"This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.","properties":{"definitions":{"$comment":"\\"definitions\\" has been replaced by \\"$defs\\".","type":"object","additionalProperties":{"$dynamicRef":"#meta"},"deprecated":true,"default":{}},"dependencies":{"$comment":"\\"dependencies\\" has been split and replaced by \\"dependentSchemas\\" and \\"dependentRequired\\" in order to serve their differing semantics.","type":"object","additionalProperties":{"anyOf":[{"$dynamicRef":"#meta"},{"$ref":"meta/validation#/$defs/stringArray"}]},"deprecated":true,"default":{}},"$recursiveAnchor":{"$comment":"\\"$recursiveAnchor\\" has been replaced by \\"$dynamicAnchor\\".","$ref":"meta/core#/$defs/anchorString","deprecated":true},"$recursiveRef":{"$comment":"\\"$recursiveRef\\" has been replaced by \\"$dynamicRef\\".","$ref":"meta/core#/$defs/uriReferenceString","deprecated":true}}}');
 
 /***/ }),
 
