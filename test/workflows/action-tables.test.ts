@@ -9,8 +9,8 @@ import {
   tablesFromActionYml
 } from '../helpers/workflow-checks/action-tables.js'
 
-/** The documents that carry the actions' inputs and outputs tables (the README once merged). */
-const candidates = ['README.md', 'docs/actions-reference.md']
+/** The documents that carry the actions' inputs and outputs tables (the README). */
+const candidates = ['README.md']
 const documents = candidates
   .filter((file) => existsSync(path.join(projectRoot, file)))
   .map((file) => ({ file, tables: parseActionTables(readFileSync(path.join(projectRoot, file), 'utf8')) }))

@@ -1,6 +1,5 @@
 /**
- * The inputs and outputs tables of the actions reference (docs/actions-reference.md, later the
- * README): rendered from actions/<name>/action.yml, and read back from markdown so a test can
+ * The inputs and outputs tables of the actions reference in README.md: rendered from actions/<name>/action.yml, and read back from markdown so a test can
  * prove the two agree.
  */
 import { readdirSync } from 'node:fs'
