@@ -58598,11 +58598,12 @@ function printRun(t, run) {
     t.line(`${mark} ${t.bold(run.service)}${version}${run.build?.cacheHit ? t.dim(' (cache hit: not rebuilt)') : ''}`);
     for (const reason of run.reasons)
         t.line(`   why:      ${reason}`);
-    for (const file of run.build?.record.files ?? []) {
+    for (const file of (run.build?.record.files ?? []).filter((f) => f.format !== 'oci')) {
         t.line(`   ${file.format.padEnd(9)} ${external_node_path_default().basename(file.path)}  sha256:${file.sha256.slice(0, 16)}...  ${file.size} bytes`);
     }
-    if (run.build?.record.image)
-        t.line(`   image     ${run.build.record.image.reference}`);
+    const image = run.build?.record.image;
+    if (image)
+        t.line(`   image     ${image.digest}  ${t.dim(image.reference)}`);
     if (run.configHash)
         t.line(`   config    sha256:${run.configHash.replace(/^sha256:/, '').slice(0, 16)}...`);
     for (const host of run.deployment?.hosts ?? []) {
