@@ -50366,19 +50366,7 @@ async function rollbackService(target, services) {
     const prepared = prepare(target, services);
     try {
         const { config } = configFor(prepared, services, 'check');
-        const placeholder = {
-            service: prepared.service.name,
-            version: '',
-            digest: '',
-            source: { kind: 'folder', path: '' }
-        };
-        const hostsOnly = buildPlan({
-            manifest: prepared.manifest,
-            service: prepared.service,
-            environment: prepared.environment,
-            artifact: placeholder,
-            config
-        }, external_node_fs_.existsSync);
+        const hostsOnly = hostsOnlyPlan(prepared, config);
         const contexts = openHosts(hostsOnly.hosts, prepared.provider.open);
         let chosen;
         try {
@@ -50402,23 +50390,26 @@ async function rollbackService(target, services) {
         prepared.provider.dispose();
     }
 }
+/** A plan that only names the hosts (rollback, status, stop and unlock pick no artifact of their own). */
+function hostsOnlyPlan(prepared, config) {
+    const placeholder = {
+        service: prepared.service.name,
+        version: '',
+        digest: '',
+        source: { kind: 'folder', path: '' }
+    };
+    return buildPlan({
+        manifest: prepared.manifest,
+        service: prepared.service,
+        environment: prepared.environment,
+        artifact: placeholder,
+        config
+    }, external_node_fs_.existsSync);
+}
 async function withHosts(target, services, work) {
     const prepared = prepare(target, services);
     try {
-        const placeholder = {
-            service: prepared.service.name,
-            version: '',
-            digest: '',
-            source: { kind: 'folder', path: '' }
-        };
-        const config = { values: {}, hash: '', secrets: [] };
-        const plan = buildPlan({
-            manifest: prepared.manifest,
-            service: prepared.service,
-            environment: prepared.environment,
-            artifact: placeholder,
-            config
-        }, external_node_fs_.existsSync);
+        const plan = hostsOnlyPlan(prepared, { values: {}, hash: '', secrets: [] });
         const contexts = openHosts(plan.hosts, prepared.provider.open);
         try {
             return await work(prepared, contexts);

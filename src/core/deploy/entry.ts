@@ -237,22 +237,7 @@ export async function rollbackService(
   const prepared = prepare(target, services)
   try {
     const { config } = configFor(prepared, services, 'check')
-    const placeholder = {
-      service: prepared.service.name,
-      version: '',
-      digest: '',
-      source: { kind: 'folder' as const, path: '' }
-    }
-    const hostsOnly = buildPlan(
-      {
-        manifest: prepared.manifest,
-        service: prepared.service,
-        environment: prepared.environment,
-        artifact: placeholder,
-        config
-      },
-      existsSync
-    )
+    const hostsOnly = hostsOnlyPlan(prepared, config)
     const contexts = openHosts(hostsOnly.hosts, prepared.provider.open)
     let chosen
     try {
@@ -281,6 +266,26 @@ export async function rollbackService(
   }
 }
 
+/** A plan that only names the hosts (rollback, status, stop and unlock pick no artifact of their own). */
+function hostsOnlyPlan(prepared: Prepared, config: DeployConfig): DeployPlan {
+  const placeholder = {
+    service: prepared.service.name,
+    version: '',
+    digest: '',
+    source: { kind: 'folder' as const, path: '' }
+  }
+  return buildPlan(
+    {
+      manifest: prepared.manifest,
+      service: prepared.service,
+      environment: prepared.environment,
+      artifact: placeholder,
+      config
+    },
+    existsSync
+  )
+}
+
 async function withHosts<T>(
   target: { service: string; environment: string },
   services: DeployServices,
@@ -288,23 +293,7 @@ async function withHosts<T>(
 ): Promise<T> {
   const prepared = prepare(target, services)
   try {
-    const placeholder = {
-      service: prepared.service.name,
-      version: '',
-      digest: '',
-      source: { kind: 'folder' as const, path: '' }
-    }
-    const config: DeployConfig = { values: {}, hash: '', secrets: [] }
-    const plan = buildPlan(
-      {
-        manifest: prepared.manifest,
-        service: prepared.service,
-        environment: prepared.environment,
-        artifact: placeholder,
-        config
-      },
-      existsSync
-    )
+    const plan = hostsOnlyPlan(prepared, { values: {}, hash: '', secrets: [] })
     const contexts = openHosts(plan.hosts, prepared.provider.open)
     try {
       return await work(prepared, contexts)
