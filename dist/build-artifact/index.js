@@ -46579,6 +46579,41 @@ async function readSmallFile(entry, target, offset) {
         await handle.close();
     }
 }
+/**
+ * The bytes of one archive record for a file entry: header, content, zero padding. A small file
+ * comes as one buffer (one read); a larger one streams. `onContent` sees the content either way,
+ * so per-file digests cost no second read.
+ */
+async function* fileRecordChunks(head, entry, pad, onContent) {
+    if (entry.size <= SMALL_FILE_BYTES) {
+        const record = Buffer.alloc(head.length + entry.size + pad);
+        head.copy(record);
+        await readSmallFile(entry, record, head.length);
+        onContent?.(entry, record.subarray(head.length, head.length + entry.size));
+        yield record;
+        return;
+    }
+    yield head;
+    for await (const chunk of entryContent(entry)) {
+        onContent?.(entry, chunk);
+        yield chunk;
+    }
+    if (pad)
+        yield Buffer.alloc(pad);
+}
+/**
+ * Streams a temporary file the writer made itself (a compressed data.tar, an rpm payload) into the
+ * package, and fails if its size is not the one already written into a header.
+ */
+async function* spooledFileChunks(file, size, what) {
+    let copied = 0;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file, { highWaterMark: 1024 * 1024 })) {
+        copied += chunk.length;
+        yield chunk;
+    }
+    if (copied !== size)
+        throw new Error(`${what} changed size while being copied (${copied} != ${size})`);
+}
 
 ;// CONCATENATED MODULE: ./src/core/artifacts/tar-writer.ts
 
@@ -46605,24 +46640,10 @@ async function* tarChunks(entries, options) {
             linkName
         };
         const head = headerWithLongNames(fields);
-        if (entry.type !== 'file') {
+        if (entry.type !== 'file')
             yield head;
-        }
-        else if (entry.size <= SMALL_FILE_BYTES) {
-            const record = await smallFileRecord(head, entry);
-            options.onContent?.(entry, record.subarray(head.length, head.length + entry.size));
-            yield record;
-        }
-        else {
-            yield head;
-            for await (const chunk of entryContent(entry)) {
-                options.onContent?.(entry, chunk);
-                yield chunk;
-            }
-            const pad = padding(entry.size);
-            if (pad)
-                yield Buffer.alloc(pad);
-        }
+        else
+            yield* fileRecordChunks(head, entry, padding(entry.size), options.onContent);
     }
     yield Buffer.alloc(BLOCK * 2);
 }
@@ -46706,12 +46727,6 @@ function sizeField(block, size) {
     }
 }
 /** Header + content + padding of a small file in one buffer: far fewer chunks for trees of many files. */
-async function smallFileRecord(head, entry) {
-    const record = Buffer.alloc(head.length + roundUp(entry.size));
-    head.copy(record);
-    await readSmallFile(entry, record, head.length);
-    return record;
-}
 function roundUp(n) {
     return Math.ceil(n / BLOCK) * BLOCK;
 }
@@ -47351,15 +47366,7 @@ async function* arChunks(mtime, control, dataFile, dataSize) {
     yield arMemberHeader('control.tar.gz', control.length, mtime);
     yield Buffer.concat([control, arPadding(control.length)]);
     yield arMemberHeader('data.tar.gz', dataSize, mtime);
-    let copied = 0;
-    for await (const chunk of (0,external_node_fs_.createReadStream)(dataFile, {
-        highWaterMark: 1024 * 1024
-    })) {
-        copied += chunk.length;
-        yield chunk;
-    }
-    if (copied !== dataSize)
-        throw new Error(`data.tar.gz changed size while being copied (${copied} != ${dataSize})`);
+    yield* spooledFileChunks(dataFile, dataSize, 'data.tar.gz');
     const pad = arPadding(dataSize);
     if (pad.length)
         yield pad;
@@ -47551,21 +47558,8 @@ async function* cpioChunks(entries, options) {
         else if (entry.type === 'dir') {
             yield head;
         }
-        else if (size <= SMALL_FILE_BYTES) {
-            const record = Buffer.alloc(head.length + size + pad4(size));
-            head.copy(record);
-            await readSmallFile(entry, record, head.length);
-            options.onContent?.(entry, record.subarray(head.length, head.length + size));
-            yield record;
-        }
         else {
-            yield head;
-            for await (const chunk of entryContent(entry)) {
-                options.onContent?.(entry, chunk);
-                yield chunk;
-            }
-            if (pad4(size))
-                yield Buffer.alloc(pad4(size));
+            yield* fileRecordChunks(head, entry, pad4(size), options.onContent);
         }
     }
     yield cpio_writer_header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 });
@@ -47834,15 +47828,7 @@ async function writeRpm(tree, meta, dest, options = {}) {
 }
 async function* packageChunks(prefix, payloadFile, payloadSize) {
     yield Buffer.concat(prefix);
-    let copied = 0;
-    for await (const chunk of (0,external_node_fs_.createReadStream)(payloadFile, {
-        highWaterMark: 1024 * 1024
-    })) {
-        copied += chunk.length;
-        yield chunk;
-    }
-    if (copied !== payloadSize)
-        throw new Error(`rpm payload changed size while being copied`);
+    yield* spooledFileChunks(payloadFile, payloadSize, 'rpm payload');
 }
 /** `name >= 1.2` -> [name, flags, version]; rich dependencies `(a or b)` pass through whole. */
 function parseRequire(entry) {
@@ -50367,10 +50353,16 @@ function loadManifestForAction(root) {
         return loadManifest(root);
     }
     catch (error) {
-        if (error instanceof core_errors/* ConfigError */.xL)
-            throw error.relocated(external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/'));
-        throw error;
+        throw relativeToWorkspace(error, root);
     }
+}
+/** The manifest root relative to the workspace, with `/`: the prefix of annotation file paths. */
+function workspacePrefix(root) {
+    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
+}
+/** A user mistake found under `root`, its file made relative to the workspace; any other error as it is. */
+function relativeToWorkspace(error, root) {
+    return error instanceof core_errors/* ConfigError */.xL ? error.relocated(workspacePrefix(root)) : error;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/build-artifact/inputs.ts

@@ -49353,10 +49353,16 @@ function loadManifestForAction(root) {
         return loadManifest(root);
     }
     catch (error) {
-        if (error instanceof core_errors/* ConfigError */.xL)
-            throw error.relocated(external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/'));
-        throw error;
+        throw relativeToWorkspace(error, root);
     }
+}
+/** The manifest root relative to the workspace, with `/`: the prefix of annotation file paths. */
+function workspacePrefix(root) {
+    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
+}
+/** A user mistake found under `root`, its file made relative to the workspace; any other error as it is. */
+function relativeToWorkspace(error, root) {
+    return error instanceof core_errors/* ConfigError */.xL ? error.relocated(workspacePrefix(root)) : error;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/deploy/inputs.ts
@@ -49425,10 +49431,6 @@ function runUrl() {
     const { GITHUB_SERVER_URL: server = 'https://github.com', GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = process.env;
     return repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined;
 }
-function relocate(error, root) {
-    const prefix = external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
-    return error instanceof core_errors/* ConfigError */.xL ? error.relocated(prefix) : error;
-}
 async function run() {
     refuseUntrustedEvents();
     const inputs = getInputs();
@@ -49487,7 +49489,7 @@ async function run() {
         }, services);
     }
     catch (error) {
-        throw relocate(error, root);
+        throw relativeToWorkspace(error, root);
     }
     for (const line of outcome.planText)
         logger.info(line);

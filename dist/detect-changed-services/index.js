@@ -47923,10 +47923,16 @@ function loadManifestForAction(root) {
         return loadManifest(root);
     }
     catch (error) {
-        if (error instanceof core_errors/* ConfigError */.xL)
-            throw error.relocated(external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/'));
-        throw error;
+        throw relativeToWorkspace(error, root);
     }
+}
+/** The manifest root relative to the workspace, with `/`: the prefix of annotation file paths. */
+function workspacePrefix(root) {
+    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
+}
+/** A user mistake found under `root`, its file made relative to the workspace; any other error as it is. */
+function relativeToWorkspace(error, root) {
+    return error instanceof core_errors/* ConfigError */.xL ? error.relocated(workspacePrefix(root)) : error;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/detect-changed-services/git-auth.ts

@@ -39208,10 +39208,16 @@ function loadManifestForAction(root) {
         return loadManifest(root);
     }
     catch (error) {
-        if (error instanceof core_errors/* ConfigError */.xL)
-            throw error.relocated(external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/'));
-        throw error;
+        throw relativeToWorkspace(error, root);
     }
+}
+/** The manifest root relative to the workspace, with `/`: the prefix of annotation file paths. */
+function workspacePrefix(root) {
+    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
+}
+/** A user mistake found under `root`, its file made relative to the workspace; any other error as it is. */
+function relativeToWorkspace(error, root) {
+    return error instanceof core_errors/* ConfigError */.xL ? error.relocated(workspacePrefix(root)) : error;
 }
 
 ;// CONCATENATED MODULE: ./src/actions/resolve-env-config/inputs.ts
@@ -39294,9 +39300,7 @@ async function run() {
         });
     }
     catch (error) {
-        if (error instanceof core_errors/* ConfigError */.xL)
-            throw error.relocated(prefix);
-        throw error;
+        throw relativeToWorkspace(error, root);
     }
     const outputs = configOutputs(resolution);
     let configFile = '';
@@ -39321,9 +39325,6 @@ function writeConfigFile(text, resolution, format) {
     (0,external_node_fs_namespaceObject.writeFileSync)(file, text, { mode: 0o600, flag: 'wx' });
     (0,external_node_fs_namespaceObject.chmodSync)(file, 0o600);
     return file;
-}
-function workspacePrefix(root) {
-    return external_node_path_default().relative(workspaceRoot(), root).split((external_node_path_default()).sep).join('/');
 }
 
 

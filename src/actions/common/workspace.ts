@@ -30,8 +30,16 @@ export function loadManifestForAction(root: string): Manifest {
   try {
     return loadManifest(root)
   } catch (error) {
-    if (error instanceof ConfigError)
-      throw error.relocated(path.relative(workspaceRoot(), root).split(path.sep).join('/'))
-    throw error
+    throw relativeToWorkspace(error, root)
   }
+}
+
+/** The manifest root relative to the workspace, with `/`: the prefix of annotation file paths. */
+export function workspacePrefix(root: string): string {
+  return path.relative(workspaceRoot(), root).split(path.sep).join('/')
+}
+
+/** A user mistake found under `root`, its file made relative to the workspace; any other error as it is. */
+export function relativeToWorkspace(error: unknown, root: string): unknown {
+  return error instanceof ConfigError ? error.relocated(workspacePrefix(root)) : error
 }

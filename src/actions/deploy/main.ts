@@ -3,12 +3,17 @@ import * as core from '@actions/core'
 import { deployService, recoverInterruptedDeploy, type DeployServices } from '../../core/deploy/entry.js'
 import type { Deployment } from '../../core/deploy/model.js'
 import { deploymentMarkdown } from '../../core/deploy/summary.js'
-import { ConfigError, OperationError } from '../../core/errors.js'
+import { OperationError } from '../../core/errors.js'
 import { NodeExec } from '../../platform/exec.js'
 import { createGitHubClient } from '../../platform/github-client.js'
 import { GitHubDeploymentRecorder, recorderFromEnvironment } from '../../platform/github-deployments.js'
 import { ToolkitLogger } from '../common/toolkit-logger.js'
-import { loadManifestForAction, resolveWorkingDirectory, workspaceRoot } from '../common/workspace.js'
+import {
+  loadManifestForAction,
+  relativeToWorkspace,
+  resolveWorkingDirectory,
+  workspaceRoot
+} from '../common/workspace.js'
 import { getInputs } from './inputs.js'
 
 /** Saved by main as soon as the deploy lock is held; cleared when main released it. */
@@ -43,11 +48,6 @@ function runUrl(): string | undefined {
     GITHUB_RUN_ID: id
   } = process.env
   return repo && id ? `${server}/${repo}/actions/runs/${id}` : undefined
-}
-
-function relocate(error: unknown, root: string): unknown {
-  const prefix = path.relative(workspaceRoot(), root).split(path.sep).join('/')
-  return error instanceof ConfigError ? error.relocated(prefix) : error
 }
 
 export async function run(): Promise<void> {
@@ -112,7 +112,7 @@ export async function run(): Promise<void> {
       services
     )
   } catch (error) {
-    throw relocate(error, root)
+    throw relativeToWorkspace(error, root)
   }
   for (const line of outcome.planText) logger.info(line)
   if (outcome.checks) {

@@ -5,9 +5,14 @@ import * as core from '@actions/core'
 import { configOutputs, outputsCarryingSecrets } from '../../core/config/outputs.js'
 import { resolveConfig } from '../../core/config/resolve-config.js'
 import { renderConfigSummary } from '../../core/config/summary.js'
-import { ConfigError, OperationError } from '../../core/errors.js'
+import { OperationError } from '../../core/errors.js'
 import { ToolkitLogger } from '../common/toolkit-logger.js'
-import { loadManifestForAction, resolveWorkingDirectory, workspaceRoot } from '../common/workspace.js'
+import {
+  loadManifestForAction,
+  relativeToWorkspace,
+  resolveWorkingDirectory,
+  workspacePrefix
+} from '../common/workspace.js'
 import { getInputs } from './inputs.js'
 import { relocatedLogger } from './relocated-logger.js'
 
@@ -33,8 +38,7 @@ export async function run(): Promise<void> {
       secrets: inputs.dryRun ? 'check' : 'resolve'
     })
   } catch (error) {
-    if (error instanceof ConfigError) throw error.relocated(prefix)
-    throw error
+    throw relativeToWorkspace(error, root)
   }
 
   const outputs = configOutputs(resolution)
@@ -71,8 +75,4 @@ function writeConfigFile(
   writeFileSync(file, text, { mode: 0o600, flag: 'wx' })
   chmodSync(file, 0o600)
   return file
-}
-
-function workspacePrefix(root: string): string {
-  return path.relative(workspaceRoot(), root).split(path.sep).join('/')
 }

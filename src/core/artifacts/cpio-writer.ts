@@ -3,7 +3,7 @@
  * bytes, closed by `TRAILER!!!`): the payload format of RPM packages. Names carry the `./`
  * prefix rpm expects; every entry is root-owned and stamped with one mtime.
  */
-import { entryContent, readSmallFile, SMALL_FILE_BYTES } from './entry-content.js'
+import { fileRecordChunks } from './entry-content.js'
 import type { TreeEntry } from './model.js'
 
 export interface CpioOptions {
@@ -72,19 +72,8 @@ export async function* cpioChunks(
       yield Buffer.concat([head, target, Buffer.alloc(pad4(size))])
     } else if (entry.type === 'dir') {
       yield head
-    } else if (size <= SMALL_FILE_BYTES) {
-      const record = Buffer.alloc(head.length + size + pad4(size))
-      head.copy(record)
-      await readSmallFile(entry, record, head.length)
-      options.onContent?.(entry, record.subarray(head.length, head.length + size))
-      yield record
     } else {
-      yield head
-      for await (const chunk of entryContent(entry)) {
-        options.onContent?.(entry, chunk)
-        yield chunk
-      }
-      if (pad4(size)) yield Buffer.alloc(pad4(size))
+      yield* fileRecordChunks(head, entry, pad4(size), options.onContent)
     }
   }
   yield header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 })

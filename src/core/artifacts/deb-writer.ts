@@ -7,7 +7,7 @@
  * bounded by the chunk size whatever the tree size.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { spooledFileChunks } from './entry-content.js'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -80,15 +80,7 @@ async function* arChunks(mtime: number, control: Buffer, dataFile: string, dataS
   yield arMemberHeader('control.tar.gz', control.length, mtime)
   yield Buffer.concat([control, arPadding(control.length)])
   yield arMemberHeader('data.tar.gz', dataSize, mtime)
-  let copied = 0
-  for await (const chunk of createReadStream(dataFile, {
-    highWaterMark: 1024 * 1024
-  }) as AsyncIterable<Buffer>) {
-    copied += chunk.length
-    yield chunk
-  }
-  if (copied !== dataSize)
-    throw new Error(`data.tar.gz changed size while being copied (${copied} != ${dataSize})`)
+  yield* spooledFileChunks(dataFile, dataSize, 'data.tar.gz')
   const pad = arPadding(dataSize)
   if (pad.length) yield pad
 }

@@ -1,4 +1,4 @@
-import { constants } from 'node:fs'
+import { constants, createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { OperationError } from '../errors.js'
 import type { TreeEntry } from './model.js'
@@ -65,4 +65,48 @@ export async function readSmallFile(entry: TreeEntry, target: Buffer, offset: nu
   } finally {
     await handle.close()
   }
+}
+
+/**
+ * The bytes of one archive record for a file entry: header, content, zero padding. A small file
+ * comes as one buffer (one read); a larger one streams. `onContent` sees the content either way,
+ * so per-file digests cost no second read.
+ */
+export async function* fileRecordChunks(
+  head: Buffer,
+  entry: TreeEntry,
+  pad: number,
+  onContent?: (entry: TreeEntry, chunk: Uint8Array) => void
+): AsyncGenerator<Uint8Array> {
+  if (entry.size <= SMALL_FILE_BYTES) {
+    const record = Buffer.alloc(head.length + entry.size + pad)
+    head.copy(record)
+    await readSmallFile(entry, record, head.length)
+    onContent?.(entry, record.subarray(head.length, head.length + entry.size))
+    yield record
+    return
+  }
+  yield head
+  for await (const chunk of entryContent(entry)) {
+    onContent?.(entry, chunk)
+    yield chunk
+  }
+  if (pad) yield Buffer.alloc(pad)
+}
+
+/**
+ * Streams a temporary file the writer made itself (a compressed data.tar, an rpm payload) into the
+ * package, and fails if its size is not the one already written into a header.
+ */
+export async function* spooledFileChunks(
+  file: string,
+  size: number,
+  what: string
+): AsyncGenerator<Uint8Array> {
+  let copied = 0
+  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    copied += chunk.length
+    yield chunk
+  }
+  if (copied !== size) throw new Error(`${what} changed size while being copied (${copied} != ${size})`)
 }

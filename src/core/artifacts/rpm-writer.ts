@@ -5,7 +5,7 @@
  * carry its digests and sizes; file digests are computed on the way, without a second read.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { spooledFileChunks } from './entry-content.js'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
@@ -167,14 +167,7 @@ export async function writeRpm(
 
 async function* packageChunks(prefix: Buffer[], payloadFile: string, payloadSize: number) {
   yield Buffer.concat(prefix)
-  let copied = 0
-  for await (const chunk of createReadStream(payloadFile, {
-    highWaterMark: 1024 * 1024
-  }) as AsyncIterable<Buffer>) {
-    copied += chunk.length
-    yield chunk
-  }
-  if (copied !== payloadSize) throw new Error(`rpm payload changed size while being copied`)
+  yield* spooledFileChunks(payloadFile, payloadSize, 'rpm payload')
 }
 
 /** `name >= 1.2` -> [name, flags, version]; rich dependencies `(a or b)` pass through whole. */

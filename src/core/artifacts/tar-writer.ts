@@ -10,7 +10,7 @@
  * with their digests). File content is read in bounded chunks: the tree is never held in memory.
  */
 import type { TreeEntry } from './model.js'
-import { entryContent, readSmallFile, SMALL_FILE_BYTES } from './entry-content.js'
+import { fileRecordChunks } from './entry-content.js'
 
 export interface TarOptions {
   /** The one timestamp written for every entry (SOURCE_DATE_EPOCH). */
@@ -56,21 +56,8 @@ export async function* tarChunks(
       linkName
     }
     const head = headerWithLongNames(fields)
-    if (entry.type !== 'file') {
-      yield head
-    } else if (entry.size <= SMALL_FILE_BYTES) {
-      const record = await smallFileRecord(head, entry)
-      options.onContent?.(entry, record.subarray(head.length, head.length + entry.size))
-      yield record
-    } else {
-      yield head
-      for await (const chunk of entryContent(entry)) {
-        options.onContent?.(entry, chunk)
-        yield chunk
-      }
-      const pad = padding(entry.size)
-      if (pad) yield Buffer.alloc(pad)
-    }
+    if (entry.type !== 'file') yield head
+    else yield* fileRecordChunks(head, entry, padding(entry.size), options.onContent)
   }
   yield Buffer.alloc(BLOCK * 2)
 }
@@ -166,13 +153,6 @@ function sizeField(block: Buffer, size: number): void {
 }
 
 /** Header + content + padding of a small file in one buffer: far fewer chunks for trees of many files. */
-async function smallFileRecord(head: Buffer, entry: TreeEntry): Promise<Buffer> {
-  const record = Buffer.alloc(head.length + roundUp(entry.size))
-  head.copy(record)
-  await readSmallFile(entry, record, head.length)
-  return record
-}
-
 function roundUp(n: number): number {
   return Math.ceil(n / BLOCK) * BLOCK
 }
