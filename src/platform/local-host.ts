@@ -22,7 +22,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { OperationError } from '../core/errors.js'
+import { errorMessage, OperationError } from '../core/errors.js'
 import type { HostAccess, StartSpec } from '../core/deploy/host-access.js'
 import type { Exec } from './exec.js'
 
@@ -89,6 +89,11 @@ async function unpack(
     throw new OperationError(`unpacking ${path.basename(archive)} failed: ${result.stderr.trim()}`)
 }
 
+/** Copies a tree as it is: links stay links, and file times stay what the archive said. */
+function copyTree(source: string, dest: string): void {
+  cpSync(source, dest, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true })
+}
+
 export class LocalHost implements HostAccess {
   constructor(
     readonly name: string,
@@ -146,26 +151,20 @@ export class LocalHost implements HostAccess {
   }
 
   async extractTarGz(archive: string, member: string, strip: number, dest: string): Promise<void> {
-    mkdirSync(dest, { recursive: true })
-    const argv = [
-      'tar',
-      '-xzf',
-      archive,
-      '-C',
-      dest,
-      '--no-same-owner',
-      `--strip-components=${strip}`,
-      member
-    ]
-    const result = await this.exec.run(argv)
-    if (result.exitCode !== 0)
-      throw new OperationError(
-        `${this.name}: unpacking ${path.basename(archive)} failed: ${result.stderr.trim()}`
-      )
+    try {
+      // A copy, not links into the cache: each host's release is its own, as if it had unpacked it.
+      if (this.cache) {
+        copyTree(await this.cache.tree(archive, member, strip), dest)
+      } else {
+        await unpack(this.exec, archive, member, strip, dest)
+      }
+    } catch (error) {
+      throw new OperationError(`${this.name}: ${errorMessage(error)}`)
+    }
   }
 
   async copyFolder(source: string, dest: string): Promise<void> {
-    cpSync(source, dest, { recursive: true, verbatimSymlinks: true })
+    copyTree(source, dest)
   }
 
   async pointLink(link: string, target: string): Promise<void> {

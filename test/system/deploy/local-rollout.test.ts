@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   deployService,
@@ -187,6 +187,24 @@ describe('deploy to local hosts', () => {
     ])
   })
 
+  it('unpacks the archive once per deploy and gives every host its own copy of the release', async () => {
+    const f = setUp({ localHosts: 3, maxParallel: 2 })
+    const runs: string[][] = []
+    const exec = new NodeExec()
+    services.exec = { run: (argv, options) => (runs.push([...argv]), exec.run(argv, options)) }
+    f.build('catalog', 'b1')
+    expect((await deployService({ ...request, version: 'b1' }, services)).deployment?.result).toBe('success')
+    expect(runs.filter(([program]) => program === 'tar')).toHaveLength(1)
+    for (const host of ['shop-1', 'shop-2', 'shop-3']) {
+      expect(readFileSync(hostFile(f, host, 'releases/b1/VERSION'), 'utf8')).toBe('b1\n')
+      // File times are the archive's (built with --mtime=@0), as if this host had unpacked it itself.
+      expect(statSync(hostFile(f, host, 'releases/b1/server.mjs')).mtimeMs).toBe(0)
+    }
+    // A copy, not a shared file: changing one host's release leaves the others alone.
+    writeFileSync(hostFile(f, 'shop-1', 'releases/b1/VERSION'), 'edited\n')
+    expect(readFileSync(hostFile(f, 'shop-2', 'releases/b1/VERSION'), 'utf8')).toBe('b1\n')
+  })
+
   it('keeps only keep_releases releases on each host', async () => {
     const f = setUp({ localHosts: 1, keepReleases: 2 })
     for (const v of ['b1', 'b2', 'b3']) {
@@ -204,10 +222,27 @@ describe('deploy to local hosts', () => {
   it('lets exactly one of two simultaneous deploys proceed; the other names the holder', async () => {
     const f = setUp({ localHosts: 2, lockTimeout: '300ms' })
     f.build('catalog', 'b1')
-    const results = await Promise.allSettled([
-      deployService({ ...request, version: 'b1', actor: 'first' }, services),
-      deployService({ ...request, version: 'b1', actor: 'second' }, services)
-    ])
+    // Whichever deploy takes the lock keeps it (its deployment record is slow to start) until the
+    // other has given up, so the lock alone decides the race, however fast the deploy itself is.
+    let letGo!: () => void
+    const otherIsDone = new Promise<void>((resolve) => (letGo = resolve))
+    let started = 0
+    services.recorder = () => ({
+      deploymentId: undefined,
+      deploymentUrl: undefined,
+      queued: async () => undefined,
+      start: () => {
+        if (++started > 1) letGo()
+        return otherIsDone
+      },
+      finish: async () => undefined
+    })
+    const deploy = (actor: string) =>
+      deployService({ ...request, version: 'b1', actor }, services).catch((error: unknown) => {
+        letGo()
+        throw error
+      })
+    const results = await Promise.allSettled([deploy('first'), deploy('second')])
     const ok = results.filter((r) => r.status === 'fulfilled')
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
     expect(ok).toHaveLength(1)
