@@ -1,14 +1,14 @@
 /**
- * Writes a tree as a `.tar` or `.tar.gz` file and returns the digests a package or an image needs:
- * the uncompressed tar's sha256 (an OCI `diff_id`) and the stored file's sha256 and size (an OCI
- * layer descriptor, a .tar.gz artifact).
+ * Writes a tree as a `.tar` or `.tar.gz` file and returns what a package needs: the uncompressed
+ * tar's size and the stored file's sha256 and size (a .tar.gz artifact, a .deb's data member).
  *
- *   const { tar, stored } = await writeTreeArchive(tree.entries, '/tmp/layer.tar.gz',
- *     { tar: { mtime: tree.mtime, namePrefix: '' }, gzip: {} })
+ *   const { tarSize, stored } = await writeTreeArchive(tree.entries, '/tmp/app.tar.gz',
+ *     { tar: { mtime: tree.mtime, rootEntry: true }, gzip: {} })
  */
 import { createHash } from 'node:crypto'
 import { pipeline } from 'node:stream/promises'
 import { writeFileAtomically, fileSink, type SinkFactory } from './atomic-file.js'
+import { archiveBlockPool } from './archive-blocks.js'
 import { gzipChunks, type GzipOptions } from './gzip.js'
 import type { TreeEntry } from './model.js'
 import { tarChunks, type TarOptions } from './tar-writer.js'
@@ -20,9 +20,9 @@ export interface StreamDigest {
 }
 
 export interface ArchiveDigests {
-  /** The uncompressed tar stream. */
-  tar: StreamDigest
-  /** The bytes written to the file (equal to `tar` without compression). */
+  /** Bytes of the uncompressed tar stream. */
+  tarSize: number
+  /** The bytes written to the file (the tar itself without compression). */
   stored: StreamDigest
 }
 
@@ -36,10 +36,23 @@ export interface WriteArchiveOptions {
   sink?: SinkFactory
 }
 
+/** A pass-through pipeline stage that counts what flows through it (sizes, progress). */
+export function countStage(
+  into: { size: number },
+  onBytes?: (bytes: number) => void
+): (source: AsyncIterable<Uint8Array>) => AsyncGenerator<Uint8Array> {
+  return async function* (source) {
+    for await (const chunk of source) {
+      into.size += chunk.length
+      onBytes?.(into.size)
+      yield chunk
+    }
+  }
+}
+
 /** A pass-through pipeline stage that hashes and counts what flows through it. */
 export function digestStage(
-  into: StreamDigest,
-  onBytes?: (bytes: number) => void
+  into: StreamDigest
 ): (source: AsyncIterable<Uint8Array>) => AsyncGenerator<Uint8Array> {
   return async function* (source) {
     const hash = createHash('sha256')
@@ -47,7 +60,6 @@ export function digestStage(
     for await (const chunk of source) {
       hash.update(chunk)
       size += chunk.length
-      onBytes?.(size)
       yield chunk
     }
     into.sha256 = hash.digest('hex')
@@ -57,27 +69,32 @@ export function digestStage(
 
 /** Streams `entries` into `dest` (atomically: nothing is left at `dest` on failure). */
 export async function writeTreeArchive(
-  entries: Iterable<TreeEntry>,
+  entries: readonly TreeEntry[],
   dest: string,
   options: WriteArchiveOptions
 ): Promise<ArchiveDigests> {
-  const tar: StreamDigest = { sha256: '', size: 0 }
+  const tar = { size: 0 }
   const stored: StreamDigest = { sha256: '', size: 0 }
   const sink = options.sink ?? fileSink
   const gzip = options.gzip
   await writeFileAtomically(dest, async (partial) => {
     if (gzip) {
+      const pool = archiveBlockPool()
       await pipeline(
-        tarChunks(entries, options.tar),
-        digestStage(tar, options.onProgress),
-        (source: AsyncIterable<Uint8Array>) => gzipChunks(source, gzip),
+        tarChunks(entries, { ...options.tar, pool }),
+        countStage(tar, options.onProgress),
+        (source: AsyncIterable<Uint8Array>) => gzipChunks(source, gzip, pool),
         digestStage(stored),
         sink(partial)
       )
     } else {
-      await pipeline(tarChunks(entries, options.tar), digestStage(tar, options.onProgress), sink(partial))
-      Object.assign(stored, tar)
+      await pipeline(
+        tarChunks(entries, options.tar),
+        countStage(tar, options.onProgress),
+        digestStage(stored),
+        sink(partial)
+      )
     }
   })
-  return { tar, stored }
+  return { tarSize: tar.size, stored }
 }

@@ -11,7 +11,7 @@ import { canonicalJson } from '../canonical-json.js'
 import type { PackageFormat } from './model.js'
 
 /** Bumped whenever the writers change the bytes they produce, so old cache entries stop matching. */
-export const PACKAGING_FORMAT_VERSION = 1
+export const PACKAGING_FORMAT_VERSION = 2
 
 /** `services/catalog/**` -> `services/catalog`; `libs/*.mjs` -> `libs`; `.node-version` stays. */
 export function staticBase(pattern: string): string {
@@ -73,6 +73,8 @@ export async function computeContentKey(input: ContentKeyInput): Promise<Content
   for (const base of [...bases].sort()) objects[base] = await objectId(input.git, input.commit, base)
   const material = {
     packaging: PACKAGING_FORMAT_VERSION,
+    // The packages' deflate bytes are zlib's: a cache hit must give what a fresh build here would.
+    zlib: process.versions.zlib,
     service: service.name,
     objects,
     build: { ...service.build, includeCredentials: input.includeCredentials },

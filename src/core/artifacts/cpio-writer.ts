@@ -3,13 +3,16 @@
  * bytes, closed by `TRAILER!!!`): the payload format of RPM packages. Names carry the `./`
  * prefix rpm expects; every entry is root-owned and stamped with one mtime.
  */
-import { fileRecordChunks } from './entry-content.js'
+import { archiveBlocks, type ArchiveRecord } from './archive-blocks.js'
+import type { BlockPool } from './block-pool.js'
 import type { TreeEntry } from './model.js'
 
 export interface CpioOptions {
   mtime: number
   /** Sees each file's content as it streams by (RPM file digests). */
   onContent?: (entry: TreeEntry, chunk: Uint8Array) => void
+  /** Where the stream's blocks come from; give the compressor the same pool to reuse them. */
+  pool?: BlockPool
 }
 
 const TYPE_BITS = { file: 0o100000, dir: 0o040000, symlink: 0o120000 } as const
@@ -45,17 +48,24 @@ function header(
     [fields.ino, fields.mode, 0, 0, fields.nlink, fields.mtime, fields.size, 0, 0, 0, 0, nameBytes.length, 0]
       .map(hex)
       .join('')
-  const head = Buffer.alloc(110 + nameBytes.length + pad4(110 + nameBytes.length))
+  const head = Buffer.allocUnsafe(110 + nameBytes.length + pad4(110 + nameBytes.length)).fill(0)
   head.write(text, 0, 'latin1')
   nameBytes.copy(head, 110)
   return head
 }
 
-/** Yields the cpio archive of `entries` (inode numbers 1..n in the given order). */
-export async function* cpioChunks(
-  entries: readonly TreeEntry[],
-  options: CpioOptions
-): AsyncGenerator<Uint8Array> {
+/**
+ * Yields the cpio archive of `entries` (inode numbers 1..n in the given order), in blocks of
+ * ARCHIVE_BLOCK_BYTES (see archive-blocks.ts).
+ */
+export function cpioChunks(entries: readonly TreeEntry[], options: CpioOptions): AsyncGenerator<Buffer> {
+  return archiveBlocks(cpioRecords(entries, options.mtime), {
+    onContent: options.onContent,
+    pool: options.pool
+  })
+}
+
+function* cpioRecords(entries: readonly TreeEntry[], mtime: number): Generator<ArchiveRecord> {
   let ino = 0
   for (const entry of entries) {
     ino += 1
@@ -64,19 +74,16 @@ export async function* cpioChunks(
       ino,
       mode: cpioMode(entry),
       nlink: entry.type === 'dir' ? 2 : 1,
-      mtime: options.mtime,
+      mtime,
       size
     })
-    if (entry.type === 'symlink') {
-      const target = Buffer.from(entry.linkTarget ?? '', 'utf8')
-      yield Buffer.concat([head, target, Buffer.alloc(pad4(size))])
-    } else if (entry.type === 'dir') {
-      yield head
-    } else {
-      yield* fileRecordChunks(head, entry, pad4(size), options.onContent)
-    }
+    if (entry.type === 'file') yield { head, file: entry, pad: pad4(size) }
+    // A link's target is its data: part of the head, since there is no file to read.
+    else if (entry.type === 'symlink')
+      yield { head: Buffer.concat([head, Buffer.from(entry.linkTarget ?? '', 'utf8')]), pad: pad4(size) }
+    else yield { head, pad: 0 }
   }
-  yield header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 })
+  yield { head: header('TRAILER!!!', { ino: 0, mode: 0, nlink: 1, mtime: 0, size: 0 }), pad: 0 }
 }
 
 /** Size in bytes of the archive `cpioChunks` writes for `entries` (for progress displays). */

@@ -2,6 +2,7 @@
  * The text members of a .deb's control.tar: `control`, `md5sums`, `conffiles`.
  */
 import { ConfigError } from '../errors.js'
+import type { FileDigests } from './file-digests.js'
 import type { FileTree } from './model.js'
 import type { PackageMetadata } from './package-metadata.js'
 
@@ -40,11 +41,11 @@ export function controlText(meta: PackageMetadata, tree: FileTree): string {
 }
 
 /** `md5sums`: `<hex>  <path without leading />`, one line per regular file, in tree order. */
-export function md5sumsText(tree: FileTree, md5: ReadonlyMap<string, string>): string {
+export function md5sumsText(tree: FileTree, md5: FileDigests): string {
   return tree.entries
     .filter((e) => e.type === 'file')
     .map((e) => {
-      const digest = md5.get(e.path)
+      const digest = md5.of(e.path)
       if (!digest) throw new Error(`no md5 for ${e.path}`)
       return `${digest}  ${e.path}\n`
     })

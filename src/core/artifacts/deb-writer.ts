@@ -6,16 +6,15 @@
  * because `md5sums` lives in control.tar.gz, which must come before data.tar.gz. Memory stays
  * bounded by the chunk size whatever the tree size.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { spooledFileChunks } from './entry-content.js'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { writeFileAtomically, fileSink, type SinkFactory } from './atomic-file.js'
+import { fileSink, type SinkFactory } from './atomic-file.js'
 import { AR_MAGIC, arMemberHeader, arPadding } from './ar-writer.js'
-import { digestStage, writeTreeArchive, type StreamDigest } from './archive-file.js'
+import { writeTreeArchive, type StreamDigest } from './archive-file.js'
 import { conffilesText, controlText, md5sumsText } from './deb-control.js'
+import { FileDigests } from './file-digests.js'
 import { gzipChunks, type GzipOptions } from './gzip.js'
+import { writePackageFile, type PackagePart } from './package-file.js'
 import type { FileTree, TreeEntry } from './model.js'
 import { SCRIPT_NAMES, type PackageMetadata } from './package-metadata.js'
 import { tarChunks } from './tar-writer.js'
@@ -28,67 +27,55 @@ export interface PackageWriteOptions {
   sink?: SinkFactory
 }
 
-export interface DebResult extends StreamDigest {
-  /** The uncompressed data.tar (usable as an OCI layer: its sha256 is the layer diff_id). */
-  dataTar: StreamDigest
-}
-
 /** Writes `dest` (atomically) from a staged tree that already holds the doc entries. */
 export async function writeDeb(
   tree: FileTree,
   meta: PackageMetadata,
   dest: string,
   options: PackageWriteOptions = {}
-): Promise<DebResult> {
+): Promise<StreamDigest> {
   const dataFile = path.join(path.dirname(dest), `.${path.basename(dest)}.data.partial`)
   try {
-    const md5 = new Map<string, string>()
-    let current: { entry: TreeEntry; hash: Hash; bytes: number } | undefined
+    const md5 = new FileDigests('md5')
     const data = await writeTreeArchive(symlinksLast(tree.entries), dataFile, {
-      tar: {
-        mtime: tree.mtime,
-        rootEntry: true,
-        onContent: (entry, chunk) => {
-          // Content arrives entry after entry, so one running hash is enough.
-          if (current?.entry !== entry) current = { entry, hash: createHash('md5'), bytes: 0 }
-          current.hash.update(chunk)
-          current.bytes += chunk.length
-          if (current.bytes === entry.size) md5.set(entry.path, current.hash.digest('hex'))
-        }
-      },
+      tar: { mtime: tree.mtime, rootEntry: true, onContent: md5.onContent },
       gzip: options.gzip ?? {},
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.sink ? { sink: options.sink } : {})
     })
     const control = await controlTarGz(tree, meta, md5, options.gzip)
-    const digest: StreamDigest = { sha256: '', size: 0 }
-    const sink = options.sink ?? fileSink
-    await writeFileAtomically(dest, (partial) =>
-      pipeline(arChunks(tree.mtime, control, dataFile, data.stored.size), digestStage(digest), sink(partial))
+    return await writePackageFile(
+      dest,
+      arParts(tree.mtime, control, dataFile, data.stored.size),
+      options.sink ?? fileSink
     )
-    return { ...digest, dataTar: data.tar }
   } finally {
     await rm(dataFile, { force: true })
   }
 }
 
-async function* arChunks(mtime: number, control: Buffer, dataFile: string, dataSize: number) {
+/** The ar container dpkg expects: magic, then debian-binary, control.tar.gz, data.tar.gz. */
+function arParts(mtime: number, control: Buffer, dataFile: string, dataSize: number): PackagePart[] {
   const version = Buffer.from('2.0\n', 'latin1')
-  yield AR_MAGIC
-  yield arMemberHeader('debian-binary', version.length, mtime)
-  yield version
-  yield arMemberHeader('control.tar.gz', control.length, mtime)
-  yield Buffer.concat([control, arPadding(control.length)])
-  yield arMemberHeader('data.tar.gz', dataSize, mtime)
-  yield* spooledFileChunks(dataFile, dataSize, 'data.tar.gz')
-  const pad = arPadding(dataSize)
-  if (pad.length) yield pad
+  return [
+    Buffer.concat([
+      AR_MAGIC,
+      arMemberHeader('debian-binary', version.length, mtime),
+      version,
+      arMemberHeader('control.tar.gz', control.length, mtime),
+      control,
+      arPadding(control.length),
+      arMemberHeader('data.tar.gz', dataSize, mtime)
+    ]),
+    { file: dataFile, size: dataSize, what: 'data.tar.gz' },
+    arPadding(dataSize)
+  ]
 }
 
 async function controlTarGz(
   tree: FileTree,
   meta: PackageMetadata,
-  md5: ReadonlyMap<string, string>,
+  md5: FileDigests,
   gzip: GzipOptions | undefined
 ): Promise<Buffer> {
   const file = (name: string, text: string, mode = 0o644): TreeEntry => {

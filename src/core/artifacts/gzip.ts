@@ -1,21 +1,23 @@
 /**
- * Deterministic gzip: the same input gives the same bytes on every run, machine and OS.
+ * Deterministic gzip: the same input gives the same bytes on every run and machine.
  *
  * The 10-byte header is fixed (no timestamp, no file name, OS byte 3 = Unix whatever the host),
  * which node:zlib's gzip does not promise (its OS byte follows the platform). The deflate body
  * comes from one of two engines:
- * - `fflate` (default): pure JavaScript, pinned in the lockfile, so the bytes are identical
- *   across Node versions too (Node 20 on a laptop, Node 24 on the runner). Fed fixed-size
- *   blocks, because its output depends on how input is split.
- * - `zlib`: node's native zlib, faster and run on the libuv thread pool, but its bytes may change
- *   between Node versions (Chromium's zlib fork). Identical within one Node major version.
+ * - `zlib` (default, packages): node's native zlib, compressing 1 MiB blocks in parallel on the
+ *   libuv thread pool (parallel-deflate.ts). Identical bytes for one zlib build, which is one
+ *   per Node major version; another Node major may give other (equally valid) bytes.
+ * - `fflate`: pure JavaScript, pinned in the lockfile, so the bytes are identical across Node
+ *   versions too (Node 20 on a laptop, Node 24 on the runner), at about a third of the speed.
+ *   OCI layers use it, so an image digest does not depend on the Node version that built it.
+ *   Fed fixed-size blocks, because its output depends on how input is split.
  *
  *   pipeline(tarChunks(...), (s) => gzipChunks(s), createWriteStream(file))
  */
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
 import { Deflate, deflateSync } from 'fflate'
+import type { BlockPool } from './block-pool.js'
+import { parallelDeflate } from './parallel-deflate.js'
 
 export type GzipEngine = 'fflate' | 'zlib'
 
@@ -29,17 +31,21 @@ export const DEFAULT_GZIP_LEVEL = 6
 /** fflate's output depends on input block boundaries: always feed it blocks of this size. */
 const FFLATE_BLOCK = 64 * 1024
 
-/** Compresses a stream of chunks into a gzip member with a fixed header. */
+/**
+ * Compresses a stream of chunks into a gzip member with a fixed header. `pool` is the pool the
+ * source's blocks come from (tarChunks, cpioChunks), so the zlib engine compresses them in place.
+ */
 export async function* gzipChunks(
   source: AsyncIterable<Uint8Array>,
-  options: GzipOptions = {}
+  options: GzipOptions = {},
+  pool?: BlockPool
 ): AsyncGenerator<Uint8Array> {
   const level = checkedLevel(options.level)
   const state = { crc: 0, size: 0 }
   yield gzipHeader(level)
   const counted = countInto(source, state)
-  if (options.engine === 'zlib') yield* zlibDeflate(counted, level)
-  else yield* fflateDeflate(counted, level)
+  if (options.engine === 'fflate') yield* fflateDeflate(counted, level)
+  else yield* parallelDeflate(counted, { level, ...(pool ? { pool } : {}) })
   yield gzipTrailer(state.crc, state.size)
 }
 
@@ -47,9 +53,9 @@ export async function* gzipChunks(
 export function gzipBuffer(data: Uint8Array, options: GzipOptions = {}): Buffer {
   const level = checkedLevel(options.level)
   const body =
-    options.engine === 'zlib'
-      ? zlib.deflateRawSync(data, { level })
-      : deflateSync(data, { level: level as 6, mem: 8 })
+    options.engine === 'fflate'
+      ? deflateSync(data, { level: level as 6, mem: 8 })
+      : zlib.deflateRawSync(data, { level })
   return Buffer.concat([gzipHeader(level), body, gzipTrailer(zlib.crc32(data), data.length)])
 }
 
@@ -106,13 +112,4 @@ async function* fflateDeflate(source: AsyncIterable<Uint8Array>, level: number):
   }
   deflate.push(block.subarray(0, filled), true)
   while (out.length > 0) yield out.shift() as Uint8Array
-}
-
-async function* zlibDeflate(source: AsyncIterable<Uint8Array>, level: number): AsyncGenerator<Uint8Array> {
-  const deflater = zlib.createDeflateRaw({ level, memLevel: 8, windowBits: 15, chunkSize: 256 * 1024 })
-  const feeding = pipeline(Readable.from(source, { objectMode: false }), deflater).catch((error: unknown) => {
-    deflater.destroy(error as Error)
-  })
-  for await (const chunk of deflater as AsyncIterable<Buffer>) yield chunk
-  await feeding
 }

@@ -4,17 +4,19 @@
  * cpio payload. The payload streams to a temporary file first, because the headers before it
  * carry its digests and sizes; file digests are computed on the way, without a second read.
  */
-import { createHash, type Hash } from 'node:crypto'
-import { spooledFileChunks } from './entry-content.js'
+import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { OperationError } from '../errors.js'
 import { writeFileAtomically, fileSink } from './atomic-file.js'
-import { digestStage, type StreamDigest } from './archive-file.js'
+import { countStage, digestStage, type StreamDigest } from './archive-file.js'
+import { archiveBlockPool } from './archive-blocks.js'
 import { cpioChunks, cpioMode, entryDataSize } from './cpio-writer.js'
 import type { PackageWriteOptions } from './deb-writer.js'
+import { FileDigests } from './file-digests.js'
 import { DEFAULT_GZIP_LEVEL, gzipChunks } from './gzip.js'
+import { writePackageFile } from './package-file.js'
 import type { FileTree, TreeEntry } from './model.js'
 import { rpmArchitecture, type PackageMetadata, type ScriptName } from './package-metadata.js'
 import { HEADER_IMMUTABLE, HEADER_SIGNATURES, RpmHeader, rpmLead } from './rpm-header.js'
@@ -114,25 +116,21 @@ export async function writeRpm(
   const entries = rpmOwnedEntries(tree, meta)
   const payloadFile = path.join(path.dirname(dest), `.${path.basename(dest)}.payload.partial`)
   try {
-    const digests = new Map<string, string>()
-    let current: { entry: TreeEntry; hash: Hash; bytes: number } | undefined
-    const cpio: StreamDigest = { sha256: '', size: 0 }
+    const digests = new FileDigests('sha256')
+    const cpio = { size: 0 }
     const payload: StreamDigest = { sha256: '', size: 0 }
     const level = options.gzip?.level ?? DEFAULT_GZIP_LEVEL
     const sink = options.sink ?? fileSink
+    const pool = archiveBlockPool()
     await writeFileAtomically(payloadFile, (partial) =>
       pipeline(
         cpioChunks(entries, {
           mtime: tree.mtime,
-          onContent: (entry, chunk) => {
-            if (current?.entry !== entry) current = { entry, hash: createHash('sha256'), bytes: 0 }
-            current.hash.update(chunk)
-            current.bytes += chunk.length
-            if (current.bytes === entry.size) digests.set(entry.path, current.hash.digest('hex'))
-          }
+          pool,
+          onContent: digests.onContent
         }),
-        digestStage(cpio, options.onProgress),
-        (source: AsyncIterable<Uint8Array>) => gzipChunks(source, { ...options.gzip, level }),
+        countStage(cpio, options.onProgress),
+        (source: AsyncIterable<Uint8Array>) => gzipChunks(source, { ...options.gzip, level }, pool),
         digestStage(payload),
         sink(partial)
       )
@@ -151,23 +149,17 @@ export async function writeRpm(
       .toBuffer(HEADER_SIGNATURES)
     const signaturePadding = Buffer.alloc((8 - (signature.length % 8)) % 8)
     const lead = rpmLead(`${meta.name}-${meta.versions.rpmVersion}-${meta.versions.rpmRelease}`)
-    const digest: StreamDigest = { sha256: '', size: 0 }
-    await writeFileAtomically(dest, (partial) =>
-      pipeline(
-        packageChunks([lead, signature, signaturePadding, header], payloadFile, payload.size),
-        digestStage(digest),
-        sink(partial)
-      )
+    return await writePackageFile(
+      dest,
+      [
+        Buffer.concat([lead, signature, signaturePadding, header]),
+        { file: payloadFile, size: payload.size, what: 'rpm payload' }
+      ],
+      sink
     )
-    return digest
   } finally {
     await rm(payloadFile, { force: true })
   }
-}
-
-async function* packageChunks(prefix: Buffer[], payloadFile: string, payloadSize: number) {
-  yield Buffer.concat(prefix)
-  yield* spooledFileChunks(payloadFile, payloadSize, 'rpm payload')
 }
 
 /** `name >= 1.2` -> [name, flags, version]; rich dependencies `(a or b)` pass through whole. */
@@ -186,7 +178,7 @@ function mainHeader(
   entries: TreeEntry[],
   meta: PackageMetadata,
   mtime: number,
-  digests: ReadonlyMap<string, string>,
+  digests: FileDigests,
   payload: StreamDigest,
   level: number
 ): RpmHeader {
@@ -256,7 +248,7 @@ function setFileTags(
   entries: TreeEntry[],
   meta: PackageMetadata,
   mtime: number,
-  digests: ReadonlyMap<string, string>
+  digests: FileDigests
 ): void {
   const dirNames: string[] = []
   const dirIndex = new Map<string, number>()
@@ -282,7 +274,7 @@ function setFileTags(
     .set(TAG.FILEMTIMES, { type: 'int32', values: same(mtime) })
     .set(TAG.FILEDIGESTS, {
       type: 'string_array',
-      values: entries.map((e) => (e.type === 'file' ? (digests.get(e.path) ?? missingDigest(e)) : ''))
+      values: entries.map((e) => (e.type === 'file' ? (digests.of(e.path) ?? missingDigest(e)) : ''))
     })
     .set(TAG.FILELINKTOS, {
       type: 'string_array',

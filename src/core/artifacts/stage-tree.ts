@@ -93,7 +93,7 @@ export async function stageTree(options: StageTreeOptions): Promise<StagedTree> 
     }
   }
   const install = installPrefix(options.installDir, where)
-  const mapped = found.map((e) => ({ ...e, path: `${install}/${e.path}` }))
+  const mapped = found.map((e) => ({ ...e, path: flatString(`${install}/${e.path}`) }))
   const entries = withParents([...mapped, ...(options.extra ?? [])], [install])
   return {
     entries: sortEntries(entries),
@@ -140,7 +140,7 @@ async function describe(
   }
   if (stats.isFile()) {
     const mode = stats.mode & 0o111 ? 0o755 : 0o644
-    return { path: rel, type: 'file', mode, size: stats.size, source: absolute }
+    return { path: rel, type: 'file', mode, size: stats.size, source: flatString(absolute) }
   }
   const kind = stats.isFIFO() ? 'a FIFO' : stats.isSocket() ? 'a socket' : 'a device file'
   throw new ConfigError(
@@ -148,6 +148,15 @@ async function describe(
     where,
     'remove it from the build output, or leave it out with build.exclude'
   )
+}
+
+/**
+ * `text` as one flat string. V8 keeps a path built by concatenation (`${dir}/${name}`, path.join)
+ * as a chain of pieces, about five times the bytes of the path itself; the tree holds two paths
+ * per file for the whole packaging run, so for 50,000 files the copy saves about 15 MB.
+ */
+function flatString(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8')
 }
 
 /** `/opt/catalog` -> `opt/catalog`, refusing anything that is not a clean absolute path. */

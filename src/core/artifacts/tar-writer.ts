@@ -10,7 +10,8 @@
  * with their digests). File content is read in bounded chunks: the tree is never held in memory.
  */
 import type { TreeEntry } from './model.js'
-import { fileRecordChunks } from './entry-content.js'
+import { archiveBlocks, type ArchiveRecord } from './archive-blocks.js'
+import type { BlockPool } from './block-pool.js'
 
 export interface TarOptions {
   /** The one timestamp written for every entry (SOURCE_DATE_EPOCH). */
@@ -27,6 +28,8 @@ export interface TarOptions {
    * chunks), so per-file digests (md5sums, RPM file digests) cost no second read.
    */
   onContent?: (entry: TreeEntry, chunk: Uint8Array) => void
+  /** Where the stream's blocks come from; give the compressor the same pool to reuse them. */
+  pool?: BlockPool
 }
 
 const BLOCK = 512
@@ -35,31 +38,32 @@ const USTAR_MAGIC = 'ustar\u000000'
 const GNU_MAGIC = 'ustar  \u0000'
 const LONG_NAME = '././@LongLink'
 
-/** Yields the tar stream of `entries`, in the order given, ending with the two zero blocks. */
-export async function* tarChunks(
-  entries: Iterable<TreeEntry>,
-  options: TarOptions
-): AsyncGenerator<Uint8Array> {
+/**
+ * Yields the tar stream of `entries`, in the order given, ending with the two zero blocks, in
+ * blocks of ARCHIVE_BLOCK_BYTES (see archive-blocks.ts).
+ */
+export function tarChunks(entries: readonly TreeEntry[], options: TarOptions): AsyncGenerator<Buffer> {
+  return archiveBlocks(tarRecords(entries, options), { onContent: options.onContent, pool: options.pool })
+}
+
+function* tarRecords(entries: readonly TreeEntry[], options: TarOptions): Generator<ArchiveRecord> {
   const prefix = options.namePrefix ?? './'
   if (options.rootEntry && prefix === './') {
-    yield header({ name: './', type: '5', mode: 0o755, size: 0, mtime: options.mtime })
+    yield { head: header({ name: './', type: '5', mode: 0o755, size: 0, mtime: options.mtime }), pad: 0 }
   }
   for (const entry of entries) {
-    const name = prefix + entry.path + (entry.type === 'dir' ? '/' : '')
-    const linkName = entry.type === 'symlink' ? (entry.linkTarget ?? '') : ''
-    const fields: HeaderFields = {
-      name,
+    const head = headerWithLongNames({
+      name: prefix + entry.path + (entry.type === 'dir' ? '/' : ''),
       type: entry.type === 'dir' ? '5' : entry.type === 'symlink' ? '2' : '0',
       mode: entry.mode,
       size: entry.type === 'file' ? entry.size : 0,
       mtime: options.mtime,
-      linkName
-    }
-    const head = headerWithLongNames(fields)
-    if (entry.type !== 'file') yield head
-    else yield* fileRecordChunks(head, entry, padding(entry.size), options.onContent)
+      linkName: entry.type === 'symlink' ? (entry.linkTarget ?? '') : ''
+    })
+    if (entry.type === 'file') yield { head, file: entry, pad: padding(entry.size) }
+    else yield { head, pad: 0 }
   }
-  yield Buffer.alloc(BLOCK * 2)
+  yield { head: Buffer.alloc(BLOCK * 2), pad: 0 }
 }
 
 /** Size in bytes of the tar stream `tarChunks` writes for `entries` (for progress and sizes). */
@@ -115,7 +119,8 @@ function longRecord(type: 'L' | 'K', value: Buffer, mtime: number): Buffer {
 
 /** One 512-byte header. `name` and `linkName` are latin1 strings of raw bytes (at most 100). */
 function header(fields: HeaderFields): Buffer {
-  const block = Buffer.alloc(BLOCK)
+  // From node's small-buffer pool: one header per entry must not mean one allocation per entry.
+  const block = Buffer.allocUnsafe(BLOCK).fill(0)
   block.write(fields.name, 0, 100, 'latin1')
   octal(block, 100, 8, fields.mode & 0o7777)
   octal(block, 108, 8, 0)
@@ -152,7 +157,6 @@ function sizeField(block: Buffer, size: number): void {
   }
 }
 
-/** Header + content + padding of a small file in one buffer: far fewer chunks for trees of many files. */
 function roundUp(n: number): number {
   return Math.ceil(n / BLOCK) * BLOCK
 }

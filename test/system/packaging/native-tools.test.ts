@@ -33,13 +33,18 @@ run:
   port: 8090
 `
 
-const BUILD_MJS = `import fs from 'node:fs'
+const BUILD_MJS = `import crypto from 'node:crypto'
+import fs from 'node:fs'
 fs.rmSync('dist', { recursive: true, force: true })
 fs.mkdirSync('dist/lib/${'deep/'.repeat(25)}', { recursive: true })
 fs.writeFileSync('dist/server.mjs', 'console.log("api")\\n')
 fs.writeFileSync('dist/lib/${'deep/'.repeat(25)}module-with-a-long-name.mjs', 'export {}\\n')
 fs.writeFileSync('dist/run.sh', '#!/bin/sh\\necho run\\n', { mode: 0o755 })
 fs.symlinkSync('server.mjs', 'dist/main.mjs')
+// Content the archive writers read in several pieces (over 1 MiB), and a file with none.
+fs.mkdirSync('dist/assets')
+fs.writeFileSync('dist/assets/bundle.bin', crypto.randomBytes(2.5 * 1024 * 1024 + 7))
+fs.writeFileSync('dist/assets/empty.txt', '')
 `
 
 function run(argv: string[], options: { ok?: boolean } = {}): { code: number; out: string } {
@@ -156,6 +161,9 @@ describe('.deb', () => {
     expect(unit).toContain('ExecStart=node server.mjs')
     expect(unit).toContain('Environment=PORT=8090')
     expect(run(['dpkg', '--root', root, '-s', 'api']).out).toMatch(/Status: install ok installed/)
+    // dpkg checks every installed file against the package's md5sums: nothing differs.
+    expect(run(['dpkg', '--root', root, '--verify', 'api']).out).toBe('')
+    expect(statSync(path.join(root, 'opt/api/assets/bundle.bin')).size).toBe(2.5 * 1024 * 1024 + 7)
     expect(readFileSync(path.join(root, 'var/lib/dpkg/info/api.conffiles'), 'utf8')).toBe(
       '/opt/api/api.conf\n'
     )

@@ -189,34 +189,44 @@ describe('buildService', () => {
     const repo = singleServiceRepo('name: api\nmaintainer: Team <team@example.com>\n', {
       'big.bin': randomBytes(300_000).toString('base64')
     })
-    // Writes to the real file until 2 KB, then fails the way a full disk does.
-    const fullDisk: SinkFactory = (file) => {
-      const real = createWriteStream(file)
-      let written = 0
-      return new Writable({
-        write(chunk: Buffer, _enc, done) {
-          written += chunk.length
-          if (written > 2048)
-            done(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
-          else real.write(chunk, done)
-        },
-        final(done) {
-          real.end(done)
-        },
-        destroy(error, done) {
-          real.destroy()
-          done(error)
-        }
-      })
-    }
-    for (const format of ['deb', 'rpm', 'tgz'] as const) {
+    // Writes to the real file until `limit` bytes, then fails the way a full disk does; `only`
+    // picks the files it fails on (the package itself, or also the payload spooled before it).
+    const fullDisk =
+      (limit: number, only: (file: string) => boolean = () => true): SinkFactory =>
+      (file) => {
+        const real = createWriteStream(file)
+        let written = 0
+        return new Writable({
+          write(chunk: Buffer, _enc, done) {
+            written += chunk.length
+            if (written > limit && only(file))
+              done(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }))
+            else real.write(chunk, done)
+          },
+          final(done) {
+            real.end(done)
+          },
+          destroy(error, done) {
+            real.destroy()
+            done(error)
+          }
+        })
+      }
+    const whilePackaging = fullDisk(2048)
+    // The spooled payload is written whole; the disk fills while the package is assembled from it.
+    const whileAssembling = fullDisk(100_000, (file) => /\.(deb|rpm)\.partial$/.test(file))
+    const cases = [
+      ...(['deb', 'rpm', 'tgz'] as const).map((format) => ({ format, sink: whilePackaging })),
+      ...(['deb', 'rpm'] as const).map((format) => ({ format, sink: whileAssembling }))
+    ]
+    for (const { format, sink } of cases) {
       const outDir = tempDir('shipline-full-')
       const failing = build(repo, {
         service: 'api',
         version: '1.0.0',
         formats: [format],
         outDir,
-        sink: fullDisk
+        sink
       })
       await expect(failing).rejects.toThrow(/no space left/)
       await expect(failing).rejects.toBeInstanceOf(OperationError)

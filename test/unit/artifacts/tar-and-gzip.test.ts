@@ -78,7 +78,7 @@ describe('tar writer and deterministic gzip', () => {
     const gz = readFileSync(file)
     expect(digests.stored.size).toBe(gz.length)
     const tar = zlib.gunzipSync(gz)
-    expect(digests.tar.size).toBe(tar.length)
+    expect(digests.tarSize).toBe(tar.length)
     expect(new Set(typeflags(tar))).toEqual(new Set(['5', '0', '2', 'L', 'K']))
   })
 

@@ -13,12 +13,13 @@ import { MEDIA_TYPES } from './image-model.js'
  * Writes a tree as a gzip layer blob in one streaming pass: the shared tar writer (names without
  * `./`, as OCI layers carry them) feeds a SHA-256 of the uncompressed tar (the config's diff_id),
  * then the deterministic gzip, whose SHA-256 is the blob digest. Neither the tree nor the layer is
- * held in memory.
+ * held in memory. The gzip engine is the pure-JS one by default, so a layer's digest does not depend
+ * on the Node version that built it (images are compared and reused across machines by digest).
  */
 export async function writeLayer(
   layout: ImageLayout,
   tree: FileTree,
-  gzip: GzipOptions = {}
+  gzip: GzipOptions = { engine: 'fflate' }
 ): Promise<LayerBlob> {
   const uncompressed = createHash('sha256')
   const compressed = createHash('sha256')
