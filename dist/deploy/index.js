@@ -41745,6 +41745,10 @@ async function unpack(exec, archive, member, strip, dest) {
     if (result.exitCode !== 0)
         throw new core_errors/* OperationError */.OK(`unpacking ${external_node_path_default().basename(archive)} failed: ${result.stderr.trim()}`);
 }
+/** Copies a tree as it is: links stay links, and file times stay what the archive said. */
+function copyTree(source, dest) {
+    (0,external_node_fs_namespaceObject.cpSync)(source, dest, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+}
 class LocalHost {
     name;
     folder;
@@ -41801,23 +41805,21 @@ class LocalHost {
         return (0,external_node_fs_namespaceObject.existsSync)(dir) ? (0,external_node_fs_namespaceObject.readdirSync)(dir).sort() : [];
     }
     async extractTarGz(archive, member, strip, dest) {
-        (0,external_node_fs_namespaceObject.mkdirSync)(dest, { recursive: true });
-        const argv = [
-            'tar',
-            '-xzf',
-            archive,
-            '-C',
-            dest,
-            '--no-same-owner',
-            `--strip-components=${strip}`,
-            member
-        ];
-        const result = await this.exec.run(argv);
-        if (result.exitCode !== 0)
-            throw new core_errors/* OperationError */.OK(`${this.name}: unpacking ${external_node_path_default().basename(archive)} failed: ${result.stderr.trim()}`);
+        try {
+            // A copy, not links into the cache: each host's release is its own, as if it had unpacked it.
+            if (this.cache) {
+                copyTree(await this.cache.tree(archive, member, strip), dest);
+            }
+            else {
+                await unpack(this.exec, archive, member, strip, dest);
+            }
+        }
+        catch (error) {
+            throw new core_errors/* OperationError */.OK(`${this.name}: ${(0,core_errors/* errorMessage */.gJ)(error)}`);
+        }
     }
     async copyFolder(source, dest) {
-        (0,external_node_fs_namespaceObject.cpSync)(source, dest, { recursive: true, verbatimSymlinks: true });
+        copyTree(source, dest);
     }
     async pointLink(link, target) {
         const temporary = temporaryName(link);
