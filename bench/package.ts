@@ -17,6 +17,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -144,6 +145,9 @@ async function best(runs: number, argv: string[], output: () => string): Promise
 }
 
 async function main(): Promise<void> {
+  if (!existsSync('/usr/bin/time')) {
+    throw new Error('the packaging benchmark reads peak memory from GNU time: apt-get install time')
+  }
   const totalMB = Number(process.env.BENCH_MB ?? 1024)
   const files = Number(process.env.BENCH_FILES ?? 50_000)
   const runs = Number(process.env.BENCH_RUNS ?? 1)
