@@ -41050,6 +41050,120 @@ function generatedContent(entry) {
     return entry.content;
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
+;// CONCATENATED MODULE: ./src/core/artifacts/parallel-deflate.ts
+/**
+ * Raw deflate that compresses fixed-size blocks of the input in parallel on libuv's thread pool
+ * and joins them into one valid deflate stream, so packaging uses every core while the main
+ * thread reads files and writes tar.
+ *
+ * Each block is compressed on its own, primed with the 32 KiB of input before it as the
+ * dictionary (matches may reach back across the boundary, so the ratio stays that of one
+ * stream), and ends with a sync flush: an empty stored block that leaves the output byte-aligned
+ * and not final, so the next block's bytes can follow directly. The last block is finished
+ * instead. Blocks have a fixed size and results are emitted in input order, so the bytes depend
+ * only on the input, the level and zlib's version: never on how the input was chunked, on
+ * scheduling, or on how many blocks were in flight.
+ *
+ *   for await (const compressed of parallelDeflate(chunks, { level: 6 })) ...
+ */
+
+
+
+/** 1 MiB blocks: large enough that the flush markers cost nothing (4 bytes a block). */
+const DEFLATE_BLOCK_BYTES = 1024 * 1024;
+/** deflate's window: the most a match can reach back, so the most a dictionary can help. */
+const WINDOW_BYTES = 32 * 1024;
+/** Compressed output comes in pieces of this size, so a block that compresses well allocates little. */
+const OUTPUT_CHUNK_BYTES = 128 * 1024;
+/**
+ * One block per core, plus one so a core never waits while a finished block is handed on; libuv
+ * has four threads by default and file reads need one of them.
+ */
+const DEFAULT_IN_FLIGHT = Math.min(3, (0,external_node_os_.availableParallelism)() + 1);
+async function* parallelDeflate(source, options) {
+    const blockBytes = options.blockBytes ?? DEFLATE_BLOCK_BYTES;
+    const maxInFlight = options.maxInFlight ?? DEFAULT_IN_FLIGHT;
+    if (blockBytes < WINDOW_BYTES)
+        throw new Error(`deflate block of ${blockBytes} bytes is under 32 KiB`);
+    const pool = options.pool?.blockBytes === blockBytes ? options.pool : new BlockPool(blockBytes);
+    const jobs = [];
+    // A full block waits here until more input shows it was not the last (the last one finishes).
+    let held;
+    let tail;
+    let block;
+    let filled = 0;
+    const submit = (input, dictionary, last) => {
+        const output = compressBlock(input, dictionary, options.level, last);
+        // Rejections are taken when the job is awaited; this keeps an abandoned job from crashing.
+        output.catch(() => undefined);
+        jobs.push({ input, output });
+    };
+    async function* oldestOutput() {
+        const job = jobs.shift();
+        const output = await job.output;
+        pool.give(job.input);
+        yield* output;
+    }
+    const blockFilled = (data) => {
+        if (held)
+            submit(held.data, held.dictionary, false);
+        held = { data, dictionary: tail };
+        tail = Buffer.from(data.subarray(data.length - WINDOW_BYTES));
+    };
+    for await (const chunk of source) {
+        if (filled === 0 && pool.isWholeBlock(chunk)) {
+            blockFilled(chunk);
+        }
+        else {
+            let offset = 0;
+            while (offset < chunk.length) {
+                block ??= pool.take();
+                const take = Math.min(blockBytes - filled, chunk.length - offset);
+                block.set(chunk.subarray(offset, offset + take), filled);
+                filled += take;
+                offset += take;
+                if (filled === blockBytes) {
+                    blockFilled(block);
+                    block = undefined;
+                    filled = 0;
+                }
+            }
+        }
+        while (jobs.length >= maxInFlight)
+            yield* oldestOutput();
+    }
+    if (block && filled > 0)
+        blockFilled(block.subarray(0, filled));
+    if (held)
+        submit(held.data, held.dictionary, true);
+    else
+        submit(Buffer.alloc(0), undefined, true);
+    while (jobs.length > 0)
+        yield* oldestOutput();
+}
+function compressBlock(data, dictionary, level, last) {
+    return new Promise((resolve, reject) => {
+        const pieces = [];
+        external_node_zlib_default().createDeflateRaw({
+            level,
+            memLevel: 8,
+            windowBits: 15,
+            chunkSize: OUTPUT_CHUNK_BYTES,
+            finishFlush: last ? (external_node_zlib_default()).constants.Z_FINISH : (external_node_zlib_default()).constants.Z_SYNC_FLUSH,
+            ...(dictionary ? { dictionary } : {})
+        })
+            .on('data', (piece) => pieces.push(piece))
+            .on('error', reject)
+            .on('end', () => resolve(pieces))
+            .end(data);
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/core/artifacts/archive-blocks.ts
 /**
  * The byte stream both archive writers share (tar for .deb, .tar.gz and OCI layers, cpio for
@@ -41073,8 +41187,9 @@ function generatedContent(entry) {
 
 
 
+
 /** Bytes per block: the compressor's block size, so a filled block is handed over without a copy. */
-const ARCHIVE_BLOCK_BYTES = 1024 * 1024;
+const ARCHIVE_BLOCK_BYTES = DEFLATE_BLOCK_BYTES;
 /** A pool of archive-sized blocks, for one archive and its compressor. */
 function archiveBlockPool() {
     return new BlockPool(ARCHIVE_BLOCK_BYTES);
@@ -41223,9 +41338,6 @@ async function readFully(fd, into, at, length, position) {
     return got;
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-var external_node_zlib_default = /*#__PURE__*/__nccwpck_require__.n(external_node_zlib_);
 ;// CONCATENATED MODULE: external "module"
 const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
 ;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
@@ -43938,117 +44050,6 @@ function unzipSync(data, opts) {
         }
     }
     return files;
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/core/artifacts/parallel-deflate.ts
-/**
- * Raw deflate that compresses fixed-size blocks of the input in parallel on libuv's thread pool
- * and joins them into one valid deflate stream, so packaging uses every core while the main
- * thread reads files and writes tar.
- *
- * Each block is compressed on its own, primed with the 32 KiB of input before it as the
- * dictionary (matches may reach back across the boundary, so the ratio stays that of one
- * stream), and ends with a sync flush: an empty stored block that leaves the output byte-aligned
- * and not final, so the next block's bytes can follow directly. The last block is finished
- * instead. Blocks have a fixed size and results are emitted in input order, so the bytes depend
- * only on the input, the level and zlib's version: never on how the input was chunked, on
- * scheduling, or on how many blocks were in flight.
- *
- *   for await (const compressed of parallelDeflate(chunks, { level: 6 })) ...
- */
-
-
-
-/** 1 MiB blocks: large enough that the flush markers cost nothing (4 bytes a block). */
-const DEFLATE_BLOCK_BYTES = 1024 * 1024;
-/** deflate's window: the most a match can reach back, so the most a dictionary can help. */
-const WINDOW_BYTES = 32 * 1024;
-/** Compressed output comes in pieces of this size, so a block that compresses well allocates little. */
-const OUTPUT_CHUNK_BYTES = 128 * 1024;
-/**
- * One block per core, plus one so a core never waits while a finished block is handed on; libuv
- * has four threads by default and file reads need one of them.
- */
-const DEFAULT_IN_FLIGHT = Math.min(3, (0,external_node_os_.availableParallelism)() + 1);
-async function* parallelDeflate(source, options) {
-    const blockBytes = options.blockBytes ?? DEFLATE_BLOCK_BYTES;
-    const maxInFlight = options.maxInFlight ?? DEFAULT_IN_FLIGHT;
-    if (blockBytes < WINDOW_BYTES)
-        throw new Error(`deflate block of ${blockBytes} bytes is under 32 KiB`);
-    const pool = options.pool?.blockBytes === blockBytes ? options.pool : new BlockPool(blockBytes);
-    const jobs = [];
-    // A full block waits here until more input shows it was not the last (the last one finishes).
-    let held;
-    let tail;
-    let block;
-    let filled = 0;
-    const submit = (input, dictionary, last) => {
-        const output = compressBlock(input, dictionary, options.level, last);
-        // Rejections are taken when the job is awaited; this keeps an abandoned job from crashing.
-        output.catch(() => undefined);
-        jobs.push({ input, output });
-    };
-    async function* oldestOutput() {
-        const job = jobs.shift();
-        const output = await job.output;
-        pool.give(job.input);
-        yield* output;
-    }
-    const blockFilled = (data) => {
-        if (held)
-            submit(held.data, held.dictionary, false);
-        held = { data, dictionary: tail };
-        tail = Buffer.from(data.subarray(data.length - WINDOW_BYTES));
-    };
-    for await (const chunk of source) {
-        if (filled === 0 && pool.isWholeBlock(chunk)) {
-            blockFilled(chunk);
-        }
-        else {
-            let offset = 0;
-            while (offset < chunk.length) {
-                block ??= pool.take();
-                const take = Math.min(blockBytes - filled, chunk.length - offset);
-                block.set(chunk.subarray(offset, offset + take), filled);
-                filled += take;
-                offset += take;
-                if (filled === blockBytes) {
-                    blockFilled(block);
-                    block = undefined;
-                    filled = 0;
-                }
-            }
-        }
-        while (jobs.length >= maxInFlight)
-            yield* oldestOutput();
-    }
-    if (block && filled > 0)
-        blockFilled(block.subarray(0, filled));
-    if (held)
-        submit(held.data, held.dictionary, true);
-    else
-        submit(Buffer.alloc(0), undefined, true);
-    while (jobs.length > 0)
-        yield* oldestOutput();
-}
-function compressBlock(data, dictionary, level, last) {
-    return new Promise((resolve, reject) => {
-        const pieces = [];
-        external_node_zlib_default().createDeflateRaw({
-            level,
-            memLevel: 8,
-            windowBits: 15,
-            chunkSize: OUTPUT_CHUNK_BYTES,
-            finishFlush: last ? (external_node_zlib_default()).constants.Z_FINISH : (external_node_zlib_default()).constants.Z_SYNC_FLUSH,
-            ...(dictionary ? { dictionary } : {})
-        })
-            .on('data', (piece) => pieces.push(piece))
-            .on('error', reject)
-            .on('end', () => resolve(pieces))
-            .end(data);
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/core/artifacts/gzip.ts

@@ -21,6 +21,7 @@ import { OperationError } from '../errors.js'
 import { BlockPool } from './block-pool.js'
 import { generatedContent } from './entry-content.js'
 import type { TreeEntry } from './model.js'
+import { DEFLATE_BLOCK_BYTES } from './parallel-deflate.js'
 
 /** One record of an archive. Every head is non-empty (tar and cpio headers always are). */
 export interface ArchiveRecord {
@@ -43,7 +44,7 @@ export interface ArchiveBlockOptions {
 }
 
 /** Bytes per block: the compressor's block size, so a filled block is handed over without a copy. */
-export const ARCHIVE_BLOCK_BYTES = 1024 * 1024
+export const ARCHIVE_BLOCK_BYTES = DEFLATE_BLOCK_BYTES
 
 /** A pool of archive-sized blocks, for one archive and its compressor. */
 export function archiveBlockPool(): BlockPool {
